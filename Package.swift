@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Strict settings shared by every Swift target (see ../shared/style.md).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "git-orch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "git-orch", targets: ["git-orch"]),
+        .executable(name: "orch-bench", targets: ["orch-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "GitKit", dependencies: ["CLibgit2"], swiftSettings: strictSettings),
+        .target(name: "OrchModel", swiftSettings: strictSettings),
+        .target(name: "OrchStore", dependencies: ["GitKit", "OrchModel"], swiftSettings: strictSettings),
+        .target(
+            name: "GitOrchCLI",
+            dependencies: [
+                "OrchStore", "OrchModel", "GitKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "orch-bench",
+            dependencies: ["OrchStore", "OrchModel", "GitKit"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "OrchTestSupport",
+            dependencies: ["GitKit"],
+            path: "Tests/OrchTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "OrchTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "OrchModelTests", dependencies: ["OrchModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "OrchStoreTests",
+            dependencies: ["OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GitOrchCLITests",
+            dependencies: ["GitOrchCLI", "git-orch", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

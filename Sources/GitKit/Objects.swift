@@ -1,0 +1,221 @@
+import CLibgit2
+
+/// One entry of a tree.
+public struct TreeEntry: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case blob, executable, tree, link, commit
+    }
+    public var name: String
+    public var oid: OID
+    public var kind: Kind
+
+    public init(name: String, oid: OID, kind: Kind) {
+        self.name = name
+        self.oid = oid
+        self.kind = kind
+    }
+
+    var fileMode: git_filemode_t {
+        switch kind {
+        case .blob: GIT_FILEMODE_BLOB
+        case .executable: GIT_FILEMODE_BLOB_EXECUTABLE
+        case .tree: GIT_FILEMODE_TREE
+        case .link: GIT_FILEMODE_LINK
+        case .commit: GIT_FILEMODE_COMMIT
+        }
+    }
+
+    init(fileMode: git_filemode_t, name: String, oid: OID) {
+        self.name = name
+        self.oid = oid
+        switch fileMode {
+        case GIT_FILEMODE_TREE: kind = .tree
+        case GIT_FILEMODE_BLOB_EXECUTABLE: kind = .executable
+        case GIT_FILEMODE_LINK: kind = .link
+        case GIT_FILEMODE_COMMIT: kind = .commit
+        default: kind = .blob
+        }
+    }
+}
+
+/// A commit, copied out of libgit2.
+public struct Commit: Sendable, Equatable {
+    public var oid: OID
+    public var tree: OID
+    public var parents: [OID]
+    public var message: String
+    public var author: Signature
+    /// Seconds since the epoch of the commit's committer time.
+    public var time: Int64
+}
+
+extension Repository {
+    // MARK: Blobs
+
+    /// The content of a blob.
+    public func blob(_ oid: OID) throws(GitError) -> [UInt8] {
+        var raw = oid.raw
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, handle, &raw), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    /// Stores `bytes` as a blob and returns its id.
+    public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> OID {
+        var oid = git_oid()
+        let result = bytes.withUnsafeBytes { buffer in
+            git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count)
+        }
+        try check(result, "git_blob_create_from_buffer")
+        return OID(oid)
+    }
+
+    // MARK: Trees
+
+    /// The entries of a tree, in git's order.
+    public func treeEntries(_ oid: OID) throws(GitError) -> [TreeEntry] {
+        var raw = oid.raw
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, handle, &raw), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        let count = git_tree_entrycount(tree)
+        var entries: [TreeEntry] = []
+        entries.reserveCapacity(count)
+        for index in 0..<count {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            entries.append(TreeEntry(
+                fileMode: git_tree_entry_filemode(entry),
+                name: String(cString: git_tree_entry_name(entry)),
+                oid: OID(git_tree_entry_id(entry).pointee)))
+        }
+        return entries
+    }
+
+    /// The entry at a slash-separated `path` below `tree`, nil when there is none.
+    public func treeEntry(at path: String, in tree: OID) throws(GitError) -> TreeEntry? {
+        var raw = tree.raw
+        var treeHandle: OpaquePointer?
+        try check(git_tree_lookup(&treeHandle, handle, &raw), "git_tree_lookup")
+        defer { git_tree_free(treeHandle) }
+        var entry: OpaquePointer?
+        let result = git_tree_entry_bypath(&entry, treeHandle, path)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_tree_entry_bypath")
+        defer { git_tree_entry_free(entry) }
+        return TreeEntry(
+            fileMode: git_tree_entry_filemode(entry),
+            name: String(cString: git_tree_entry_name(entry)),
+            oid: OID(git_tree_entry_id(entry).pointee))
+    }
+
+    /// Writes a tree holding exactly `entries` (names must be unique).
+    public func writeTree(_ entries: [TreeEntry]) throws(GitError) -> OID {
+        var builder: OpaquePointer?
+        try check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
+        defer { git_treebuilder_free(builder) }
+        for entry in entries {
+            var oid = entry.oid.raw
+            try check(git_treebuilder_insert(nil, builder, entry.name, &oid, entry.fileMode), "git_treebuilder_insert")
+        }
+        var oid = git_oid()
+        try check(git_treebuilder_write(&oid, builder), "git_treebuilder_write")
+        return OID(oid)
+    }
+
+    /// Writes a tree of nested paths: `["a/b.json": blob]` makes tree `a` holding `b.json`.
+    public func writeTree(paths: [String: OID]) throws(GitError) -> OID {
+        var files: [TreeEntry] = []
+        var folders: [String: [String: OID]] = [:]
+        for (path, oid) in paths {
+            if let slash = path.firstIndex(of: "/") {
+                let folder = String(path[..<slash])
+                folders[folder, default: [:]][String(path[path.index(after: slash)...])] = oid
+            } else {
+                files.append(TreeEntry(name: path, oid: oid, kind: .blob))
+            }
+        }
+        for (folder, children) in folders {
+            files.append(TreeEntry(name: folder, oid: try writeTree(paths: children), kind: .tree))
+        }
+        return try writeTree(files)
+    }
+
+    // MARK: Commits
+
+    /// Reads a commit.
+    public func commit(_ oid: OID) throws(GitError) -> Commit {
+        var raw = oid.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &raw), "git_commit_lookup")
+        defer { git_commit_free(commit) }
+        var parents: [OID] = []
+        for index in 0..<git_commit_parentcount(commit) {
+            if let parent = git_commit_parent_id(commit, index) { parents.append(OID(parent.pointee)) }
+        }
+        let author = git_commit_author(commit)!.pointee
+        return Commit(
+            oid: oid,
+            tree: OID(git_commit_tree_id(commit).pointee),
+            parents: parents,
+            message: git_commit_message(commit).map { String(cString: $0) } ?? "",
+            author: Signature(name: String(cString: author.name), email: String(cString: author.email)),
+            time: Int64(git_commit_time(commit)))
+    }
+
+    /// Writes a commit object without moving any ref; publish it with `compareAndSwapReference`.
+    public func createCommit(tree: OID, parents: [OID], message: String) throws(GitError) -> OID {
+        var treeRaw = tree.raw
+        var treeHandle: OpaquePointer?
+        try check(git_tree_lookup(&treeHandle, handle, &treeRaw), "git_tree_lookup")
+        defer { git_tree_free(treeHandle) }
+        var parentHandles: [OpaquePointer?] = []
+        defer { parentHandles.forEach { git_commit_free($0) } }
+        for parent in parents {
+            var raw = parent.raw
+            var commit: OpaquePointer?
+            try check(git_commit_lookup(&commit, handle, &raw), "git_commit_lookup")
+            parentHandles.append(commit)
+        }
+        let author = try signature().makeRaw()
+        defer { git_signature_free(author) }
+        var oid = git_oid()
+        let result = parentHandles.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(
+                &oid, handle, nil, author, author, "UTF-8", message, treeHandle,
+                buffer.count, buffer.baseAddress)
+        }
+        try check(result, "git_commit_create")
+        return OID(oid)
+    }
+
+    /// Commits reachable from `start`, newest first (topological, then time), at most `limit`.
+    public func history(from start: OID, limit: Int = .max) throws(GitError) -> [Commit] {
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, handle), "git_revwalk_new")
+        defer { git_revwalk_free(walker) }
+        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        var raw = start.raw
+        try check(git_revwalk_push(walker, &raw), "git_revwalk_push")
+        var commits: [Commit] = []
+        var next = git_oid()
+        while commits.count < limit {
+            let result = git_revwalk_next(&next, walker)
+            if result == GIT_ITEROVER.rawValue { break }
+            try check(result, "git_revwalk_next")
+            commits.append(try commit(OID(next)))
+        }
+        return commits
+    }
+
+    /// Whether an object with this id is stored.
+    public func contains(_ oid: OID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var raw = oid.raw
+        return git_odb_exists(odb, &raw) == 1
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where commands write. The standard console writes to stdout/stderr; tests swap in a
+/// `CapturingConsole` with `Console.$current.withValue(...)` to run commands in-process.
+public class Console: @unchecked Sendable {
+    @TaskLocal public static var current: Console = StandardConsole()
+
+    /// Whether human output may use ANSI colours.
+    public var usesColor: Bool { false }
+    public func write(_ bytes: [UInt8]) {}
+    public func writeError(_ text: String) {}
+
+    public func print(_ text: String) { write(Array((text + "\n").utf8)) }
+}
+
+final class StandardConsole: Console, @unchecked Sendable {
+    private let colorful: Bool = {
+        guard isatty(STDOUT_FILENO) == 1 else { return false }
+        if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+        return true
+    }()
+
+    override var usesColor: Bool { colorful }
+
+    override func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                done += count
+            }
+        }
+    }
+
+    override func writeError(_ text: String) {
+        let line = Array((text + "\n").utf8)
+        line.withUnsafeBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Collects output in memory, for in-process tests.
+public final class CapturingConsole: Console, @unchecked Sendable {
+    public private(set) var output: [UInt8] = []
+    public private(set) var errors: [String] = []
+    public override init() {}
+    public var text: String { String(decoding: output, as: UTF8.self) }
+    public override func write(_ bytes: [UInt8]) { output.append(contentsOf: bytes) }
+    public override func writeError(_ text: String) { errors.append(text) }
+}
+
+/// ANSI styling that switches itself off when colours are off.
+struct Style {
+    let enabled: Bool
+    func apply(_ code: String, _ text: String) -> String { enabled ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
+    func dim(_ text: String) -> String { apply("2", text) }
+    func bold(_ text: String) -> String { apply("1", text) }
+    func yellow(_ text: String) -> String { apply("33", text) }
+    func green(_ text: String) -> String { apply("32", text) }
+    func red(_ text: String) -> String { apply("31", text) }
+    func blue(_ text: String) -> String { apply("34", text) }
+    func cyan(_ text: String) -> String { apply("36", text) }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import OrchStore
+import OrchModel
+
+extension GitOrch {
+    struct Ready: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List tasks ready to claim, best first (priority, then age).")
+
+        @Option(help: "Only tasks a worker with this role may take.")
+        var role: String?
+
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let context = try Context.open()
+            let snapshot = try context.snapshot()
+            let ready = snapshot.graph.readyTasks(for: role)
+            if output.json {
+                context.console.write(TaskFormatting.jsonArray(ready))
+            } else {
+                context.console.write(Array(TaskFormatting.table(ready, graph: snapshot.graph, style: context.style).utf8))
+            }
+            try context.reportCorruption(in: snapshot)
+        }
+    }
+}

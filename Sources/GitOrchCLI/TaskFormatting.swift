@@ -1,0 +1,64 @@
+import OrchModel
+import OrchStore
+
+/// Human and JSON renderings of tasks shared by the listing commands.
+enum TaskFormatting {
+    /// The state people see: `open` splits into `ready` and `blocked`.
+    static func state(of task: Task, in graph: TaskGraph) -> String {
+        task.status == .open ? (graph.isReady(task) ? "ready" : "blocked") : task.status.rawValue
+    }
+
+    static func colored(_ state: String, _ style: Style) -> String {
+        switch state {
+        case "ready": style.green(state)
+        case "blocked": style.dim(state)
+        case "claimed": style.yellow(state)
+        case "done": style.blue(state)
+        case "failed": style.red(state)
+        default: state
+        }
+    }
+
+    /// An aligned table: ID, STATE, PRI, ROLE, ASSIGNEE, TITLE.
+    static func table(_ tasks: [Task], graph: TaskGraph, style: Style) -> String {
+        guard !tasks.isEmpty else { return "" }
+        let header = ["ID", "STATE", "PRI", "ROLE", "ASSIGNEE", "TITLE"]
+        let rows = tasks.map { task in
+            [graph.abbreviation(of: task.id), state(of: task, in: graph), String(task.priority),
+             task.role ?? "-", task.assignee ?? "-", FieldRules.printable(task.title)]
+        }
+        var widths = header.map(\.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        func line(_ cells: [String], _ stylize: (Int, String) -> String) -> String {
+            cells.enumerated().map { column, cell in
+                let padded = column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+                return stylize(column, padded)
+            }.joined(separator: "  ")
+        }
+        var out = line(header) { _, cell in style.bold(cell) } + "\n"
+        for row in rows {
+            out += line(row) { column, cell in
+                switch column {
+                case 0: style.cyan(cell)
+                case 1: colored(cell, style)
+                default: cell
+                }
+            } + "\n"
+        }
+        return out
+    }
+
+    /// A JSON array of canonical task objects, one per line.
+    static func jsonArray(_ tasks: [Task]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(tasks.count * 320)
+        for (index, task) in tasks.enumerated() {
+            out.append(contentsOf: index == 0 ? [0x0a] : [UInt8(ascii: ","), 0x0a])
+            TaskJSON.append(task, pretty: false, to: &out)
+        }
+        out.append(contentsOf: tasks.isEmpty ? [UInt8(ascii: "]"), 0x0a] : [0x0a, UInt8(ascii: "]"), 0x0a])
+        return out
+    }
+
+    static func json(_ task: Task) -> [UInt8] { TaskJSON.encode(task) + [0x0a] }
+}

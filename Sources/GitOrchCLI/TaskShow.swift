@@ -1,0 +1,48 @@
+import ArgumentParser
+import OrchStore
+import OrchModel
+
+extension GitOrch.TaskGroup {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one task.")
+
+        @Argument(help: "Task id or unique prefix.")
+        var id: String
+
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let context = try Context.open()
+            let snapshot = try context.snapshot()
+            let graph = snapshot.graph
+            let task = graph[try context.resolve(id, in: snapshot)]!
+            if output.json {
+                context.console.write(TaskFormatting.json(task))
+                return
+            }
+            let style = context.style
+            var lines = [
+                "\(style.bold("task")) \(style.cyan(task.id.hex))",
+                "title:    \(FieldRules.printable(task.title))",
+                "state:    \(TaskFormatting.colored(TaskFormatting.state(of: task, in: graph), style))",
+                "priority: \(task.priority)",
+            ]
+            if let role = task.role { lines.append("role:     \(role)") }
+            if let assignee = task.assignee { lines.append("assignee: \(assignee)") }
+            lines.append("attempts: \(task.attempts)")
+            if !task.deps.isEmpty {
+                lines.append("after:    " + task.deps.map { dep in
+                    let state = graph[dep].map { TaskFormatting.state(of: $0, in: graph) } ?? "missing"
+                    return "\(graph.describe(dep)) [\(state)]"
+                }.joined(separator: "\n          "))
+            }
+            if !task.labels.isEmpty { lines.append("labels:   \(task.labels.joined(separator: ", "))") }
+            if !task.files.isEmpty { lines.append("files:    \(task.files.joined(separator: ", "))") }
+            if let reason = task.failureReason { lines.append("failure:  \(reason)") }
+            lines.append("created:  \(task.created.iso8601)")
+            lines.append("updated:  \(task.updated.iso8601)")
+            if !task.body.isEmpty { lines.append("\n\(task.body)") }
+            context.console.print(lines.joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GitKit
+import OrchModel
+
+/// A binary copy of one graph snapshot in `<git-common-dir>/orch/cache/`, so reading 100k tasks
+/// does not mean parsing 100k blobs. It is disposable: it records the commit it describes, a
+/// snapshot at another commit is only a starting point for an incremental read from git, and any
+/// unreadable cache is ignored and rewritten.
+struct GraphCache {
+    static let magic = Array("git-orch graph cache 1\n".utf8)
+    let path: String
+
+    init(repository: Repository) {
+        path = repository.commonDirectory + "/orch/cache/graph.bin"
+    }
+
+    func read() -> GraphSnapshot? {
+        guard let bytes = LocalFiles.read(path) else { return nil }
+        var reader = ByteReader(bytes)
+        return try? decode(&reader)
+    }
+
+    /// Writes atomically (temporary file, then rename), so concurrent readers never see half a file.
+    func write(_ snapshot: GraphSnapshot) {
+        var writer = ByteWriter()
+        encode(snapshot, into: &writer)
+        let directory = String(path[..<path.lastIndex(of: "/")!])
+        LocalFiles.makeDirectories(directory)
+        let temporary = "\(path).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return }
+        let complete = writer.bytes.withUnsafeBytes { buffer in LocalFiles.writeAll(fd, buffer) }
+        close(fd)
+        if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    private func encode(_ snapshot: GraphSnapshot, into writer: inout ByteWriter) {
+        writer.raw(Self.magic)
+        writer.raw(snapshot.commit.bytes)
+        writer.raw(snapshot.rootTree.bytes)
+        writer.optionalOID(snapshot.tasksTree)
+        writer.optionalOID(snapshot.metaBlob)
+        writer.u32(UInt32(snapshot.format))
+        writer.u32(UInt32(snapshot.buckets.count))
+        for (name, oid) in snapshot.buckets { writer.string(name); writer.raw(oid.bytes) }
+        writer.u32(UInt32(snapshot.graph.count))
+        for id in snapshot.graph.sortedIDs {
+            let task = snapshot.graph[id]!
+            writer.raw(snapshot.blobs[id]!.bytes)
+            writer.u64(task.id.value)
+            writer.string(task.title)
+            writer.string(task.body)
+            writer.u8(UInt8(TaskStatus.allCases.firstIndex(of: task.status)!))
+            writer.optionalString(task.role)
+            writer.i64(Int64(task.priority))
+            writer.u32(UInt32(task.deps.count))
+            for dep in task.deps { writer.u64(dep.value) }
+            writer.optionalString(task.assignee)
+            writer.i64(Int64(task.attempts))
+            writer.strings(task.labels)
+            writer.strings(task.files)
+            writer.optionalString(task.failureReason)
+            writer.i64(task.created.microseconds)
+            writer.i64(task.updated.microseconds)
+        }
+        writer.u32(UInt32(snapshot.corrupt.count))
+        for entry in snapshot.corrupt {
+            writer.string(entry.path)
+            writer.string(entry.reason)
+            if let id = entry.id { writer.u8(1); writer.u64(id.value) } else { writer.u8(0) }
+        }
+    }
+
+    private func decode(_ reader: inout ByteReader) throws -> GraphSnapshot {
+        guard Array(try reader.take(Self.magic.count)) == Self.magic else { throw ByteReader.Truncated() }
+        let commit = try reader.oid()
+        let rootTree = try reader.oid()
+        let tasksTree = try reader.optionalOID()
+        let metaBlob = try reader.optionalOID()
+        let format = Int(try reader.u32())
+        var buckets: [String: OID] = [:]
+        for _ in 0..<Int(try reader.u32()) { buckets[try reader.string()] = try reader.oid() }
+        let count = Int(try reader.u32())
+        var tasks: [Task] = []
+        var blobs: [TaskID: OID] = [:]
+        tasks.reserveCapacity(count)
+        blobs.reserveCapacity(count)
+        for _ in 0..<count {
+            let blob = try reader.oid()
+            let id = TaskID(value: try reader.u64())
+            let title = try reader.string()
+            let body = try reader.string()
+            let statusIndex = Int(try reader.u8())
+            guard statusIndex < TaskStatus.allCases.count else { throw ByteReader.Truncated() }
+            let role = try reader.optionalString()
+            let priority = Int(try reader.i64())
+            var deps: [TaskID] = []
+            for _ in 0..<Int(try reader.u32()) { deps.append(TaskID(value: try reader.u64())) }
+            let assignee = try reader.optionalString()
+            let attempts = Int(try reader.i64())
+            let labels = try reader.strings()
+            let files = try reader.strings()
+            let failure = try reader.optionalString()
+            let created = Timestamp(microseconds: try reader.i64())
+            let updated = Timestamp(microseconds: try reader.i64())
+            tasks.append(Task(
+                id: id, title: title, body: body, status: TaskStatus.allCases[statusIndex], role: role,
+                priority: priority, deps: deps, assignee: assignee, attempts: attempts, labels: labels,
+                files: files, failureReason: failure, created: created, updated: updated))
+            blobs[id] = blob
+        }
+        var corrupt: [CorruptEntry] = []
+        for _ in 0..<Int(try reader.u32()) {
+            let path = try reader.string()
+            let reason = try reader.string()
+            let hasID = try reader.u8() == 1
+            let id = hasID ? TaskID(value: try reader.u64()) : nil
+            corrupt.append(CorruptEntry(path: path, reason: reason, id: id))
+        }
+        guard reader.isAtEnd else { throw ByteReader.Truncated() }
+        return GraphSnapshot(
+            commit: commit, graph: TaskGraph(tasks: tasks), corrupt: corrupt, rootTree: rootTree,
+            tasksTree: tasksTree, metaBlob: metaBlob, format: format, buckets: buckets, blobs: blobs)
+    }
+}
+
+extension ByteWriter {
+    mutating func optionalOID(_ oid: OID?) {
+        if let oid { u8(1); raw(oid.bytes) } else { u8(0) }
+    }
+    mutating func strings(_ values: [String]) {
+        u32(UInt32(values.count))
+        for value in values { string(value) }
+    }
+}
+
+extension ByteReader {
+    mutating func oid() throws(Truncated) -> OID {
+        guard let oid = OID(bytes: try take(OID.byteCount)) else { throw Truncated() }
+        return oid
+    }
+    mutating func optionalOID() throws(Truncated) -> OID? {
+        try u8() == 1 ? try oid() : nil
+    }
+    mutating func strings() throws(Truncated) -> [String] {
+        var values: [String] = []
+        for _ in 0..<Int(try u32()) { values.append(try string()) }
+        return values
+    }
+}
+

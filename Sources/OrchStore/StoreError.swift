@@ -1,0 +1,34 @@
+public import GitKit
+public import OrchModel
+
+/// Why the store could not read or change state.
+public enum StoreError: Error, Sendable, Equatable {
+    case notInitialized
+    case unsupportedFormat(found: Int, supported: Int)
+    /// A file in the state tree that cannot be read, named by its path in the tree.
+    case corruptEntry(path: String, reason: String)
+    case graph(GraphError)
+    case git(GitError)
+    case invalidInput(String)
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .notInitialized:
+            "no task graph in this repository (\(StateRefs.graph) is missing); run 'git orch init'"
+        case .unsupportedFormat(let found, let supported):
+            "the task graph has format \(found), newer than this git-orch understands (\(supported)); upgrade git-orch"
+        case .corruptEntry(let path, let reason): "\(path): \(reason)"
+        case .graph(let error): error.description
+        case .git(let error): "git: \(error.description)"
+        case .invalidInput(let message): message
+        }
+    }
+}
+
+/// The refs git-orch keeps its state in.
+public enum StateRefs {
+    public static let graph = "refs/orch/graph"
+    public static let all = "refs/orch/*"
+}

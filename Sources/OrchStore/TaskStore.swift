@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import GitKit
+public import OrchModel
+
+/// The task graph in `refs/orch/graph`: one commit per operation, published by compare-and-swap.
+/// One store per thread (it owns a libgit2 repository handle).
+public final class TaskStore {
+    public let repository: Repository
+    /// Supplies operation times; tests inject a fixed clock.
+    public var clock: () -> Timestamp
+    /// Whether to read and refresh the snapshot cache in `.git/orch/cache/`.
+    public var usesCache: Bool
+    public private(set) var statistics = Statistics()
+    private var current: GraphSnapshot?
+    private var cache: GraphCache
+
+    public struct Statistics: Sendable, Equatable {
+        /// Operations published.
+        public var operations = 0
+        /// Writes lost to another writer and redone on the new head.
+        public var lostRaces = 0
+    }
+
+    /// The result of one published operation.
+    public struct Applied: Sendable {
+        public var outcome: OperationOutcome
+        public var commit: OID
+        /// Compare-and-swap attempts lost before this one won.
+        public var retries: Int
+    }
+
+    public init(repository: Repository, clock: @escaping () -> Timestamp = SystemClock.now, usesCache: Bool = true) {
+        self.repository = repository
+        self.clock = clock
+        self.usesCache = usesCache
+        cache = GraphCache(repository: repository)
+    }
+
+    /// Opens the store of the repository containing `path`.
+    public static func discover(from path: String = ".") throws(StoreError) -> TaskStore {
+        TaskStore(repository: try git { () throws(GitError) in try Repository.discover(from: path) })
+    }
+
+    public func headCommit() throws(StoreError) -> OID? {
+        try git { () throws(GitError) in try repository.referenceTarget(StateRefs.graph) }
+    }
+
+    /// Creates the graph if absent. Returns false when it already existed.
+    @discardableResult
+    public func initialize() throws(StoreError) -> Bool {
+        if try headCommit() != nil { return false }
+        let commit = try GraphWriter(repository: repository).initialCommit()
+        return try git { () throws(GitError) in
+            try repository.compareAndSwapReference(StateRefs.graph, to: commit, expecting: nil, message: "git-orch: init")
+        }
+    }
+
+    /// The graph as of the current head of `refs/orch/graph`, read incrementally from the last
+    /// snapshot this store (or the cache) holds.
+    public func snapshot() throws(StoreError) -> GraphSnapshot {
+        guard let head = try headCommit() else { throw .notInitialized }
+        return try snapshot(at: head)
+    }
+
+    private func snapshot(at head: OID) throws(StoreError) -> GraphSnapshot {
+        if let current, current.commit == head { return current }
+        var base = current
+        current = nil  // hand the only reference to the loader so it updates in place
+        var fromCache = false
+        if base == nil && usesCache {
+            base = cache.read()
+            fromCache = base != nil
+        }
+        if fromCache, let cached = base, cached.commit == head {
+            current = cached
+            return cached
+        }
+        let loaded = try GraphLoader(repository: repository).load(commit: head, reusing: base)
+        current = loaded
+        if usesCache { cache.write(loaded) }
+        return loaded
+    }
+
+    /// Applies `operation` to the current head and publishes it; on a lost race re-reads the new
+    /// head and applies it again (where it may now be refused, e.g. a task claimed meanwhile).
+    @discardableResult
+    public func apply(_ operation: GraphOperation) throws(StoreError) -> Applied {
+        let writer = GraphWriter(repository: repository)
+        var retries = 0
+        while true {
+            guard let head = try headCommit() else { throw .notInitialized }
+            let base = try snapshot(at: head)
+            guard base.format == TaskFile.formatVersion else {
+                throw .unsupportedFormat(found: base.format, supported: TaskFile.formatVersion)
+            }
+            let outcome: OperationOutcome
+            do {
+                outcome = try operation.outcome(on: base.graph, at: clock())
+            } catch {
+                throw .graph(error)
+            }
+            let write = try writer.commit(outcome.changed, onto: base, message: outcome.commitMessage)
+            let published = try git { () throws(GitError) in
+                try repository.compareAndSwapReference(StateRefs.graph, to: write.commit, expecting: head, message: "git-orch: \(outcome.summary)")
+            }
+            if published {
+                var adopted = current!
+                current = nil
+                adopted.adopt(write)
+                current = adopted
+                statistics.operations += 1
+                return Applied(outcome: outcome, commit: write.commit, retries: retries)
+            }
+            retries += 1
+            statistics.lostRaces += 1
+            // Many writers on one ref: spread the retries so they stop colliding in lockstep.
+            if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
+        }
+    }
+
+    /// A fresh id for a task titled `title`: a hash of the title, the time and a random nonce.
+    public func newTaskID(title: String, at time: Timestamp) throws(StoreError) -> TaskID {
+        var nonce = SystemRandomNumberGenerator()
+        let seed = "\(title)\u{0}\(time.microseconds)\u{0}\(nonce.next() as UInt64)\(nonce.next() as UInt64)"
+        let digest = try git { () throws(GitError) in try OID.hashBlob(Array(seed.utf8)) }
+        return TaskID(digestHex: digest.hex)!
+    }
+
+    /// The operations recorded in `refs/orch/graph`, newest first.
+    public func history(limit: Int = .max) throws(StoreError) -> [Commit] {
+        guard let head = try headCommit() else { throw .notInitialized }
+        return try git { () throws(GitError) in try repository.history(from: head, limit: limit) }
+    }
+}
+
+/// The system's wall clock in microseconds.
+public enum SystemClock {
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000)
+    }
+}
