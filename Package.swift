@@ -56,7 +56,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GitOrchCLITests",
-            dependencies: ["GitOrchCLI", "git-orch", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],
+            dependencies: [
+                "GitOrchCLI", "git-orch", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

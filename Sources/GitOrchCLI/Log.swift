@@ -9,7 +9,7 @@ extension GitOrch {
             abstract: "Show the history of operations on the task graph, newest first.",
             discussion: "The same history as 'git log refs/orch/graph'.")
 
-        @Option(name: [.short, .customLong("max-count")], help: "Show at most this many operations.")
+        @Option(name: [.customShort("n"), .customLong("max-count")], help: "Show at most this many operations.")
         var limit: Int?
 
         @OptionGroup var output: JSONOption

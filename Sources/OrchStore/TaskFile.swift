@@ -25,7 +25,11 @@ public enum TaskFile {
             throw fail("unknown status '\(FieldRules.printable(record.status))'")
         }
         guard let created = Timestamp(iso8601: record.created) else { throw fail("bad created time") }
-        let updated = record.updated.flatMap { Timestamp(iso8601: $0) } ?? created
+        var updated = created
+        if let text = record.updated {
+            guard let parsed = Timestamp(iso8601: text) else { throw fail("bad updated time") }
+            updated = parsed
+        }
         var deps: [TaskID] = []
         for text in record.deps ?? [] {
             guard let dep = TaskID(text) else { throw fail("bad dependency id '\(FieldRules.printable(text))'") }

@@ -1,0 +1,123 @@
+import Foundation
+import ArgumentParser
+@testable import GitOrchCLI
+import OrchTestSupport
+import Testing
+
+@Suite struct CommandTests {
+    private func id(_ result: ProcessResult) -> String { result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    @Test func aWholeSessionThroughTheBinary() throws {
+        let repo = try TemporaryRepository()
+        #expect(try repo.orch("init").stdout == "Initialized git-orch task graph in refs/orch/graph\n")
+        let schema = id(try repo.orch("task", "add", "Design schema", "--role", "database-dev", "--priority", "5"))
+        #expect(schema.count == 16)
+        let api = id(try repo.orch("task", "add", "Write API", "--after", String(schema.prefix(7)), "--label", "api", "--file", "Sources/API/**"))
+        let docs = id(try repo.orch("task", "add", "Docs", "--body", "Explain it.\nWith examples."))
+
+        let ready = try JSONDecoder().decode([ListedTask].self, from: Data(try repo.orch("ready", "--json").stdout.utf8))
+        #expect(ready.map(\.id) == [schema, docs])
+        let forDocs = try JSONDecoder().decode([ListedTask].self, from: Data(try repo.orch("ready", "--role", "docs-writer", "--json").stdout.utf8))
+        #expect(forDocs.map(\.id) == [docs])  // a task without a role fits any worker
+
+        #expect(id(try repo.orch("claim", "--worker", "indigo", "--role", "database-dev")) == schema)
+        #expect(try repo.orch("task", "done", schema).stdout == "done \(schema.prefix(6))\n")
+        let claimed = try repo.orch("claim", api, "--worker", "emerald", "--json")
+        let claimedTask = try JSONDecoder().decode(ListedTask.self, from: Data(claimed.stdout.utf8))
+        #expect(claimedTask.assignee == "emerald")
+        #expect(try repo.orch("task", "fail", api, "--reason", "tests are red").status == 0)
+        #expect(try repo.orch("task", "release", api).stdout == "release \(api.prefix(6)) from emerald\n")
+        #expect(try repo.orch("claim", "--worker", "rose").stdout == api + "\n")
+
+        let nothing = try repo.orch("claim", "--worker", "amber", "--role", "ui-dev")
+        // docs is still ready for anyone, so ui-dev can take it; after that nothing is left.
+        #expect(nothing.stdout == docs + "\n")
+        let none = try repo.orch("claim", "--worker", "amber")
+        #expect(none.status == 1)
+        #expect(none.stderr == "git-orch: error: no ready task to claim\n")
+
+        let show = try repo.orch("task", "show", api).stdout
+        #expect(show.contains("state:    claimed"))
+        #expect(show.contains("attempts: 2"))
+        #expect(show.contains("after:    \(schema.prefix(6)) \"Design schema\" [done]"))
+
+        let log = try JSONDecoder().decode([LoggedOperation].self, from: Data(try repo.orch("log", "--json").stdout.utf8))
+        #expect(log.map(\.operation) == ["claim", "claim", "release", "fail", "claim", "done", "claim", "add", "add", "add", "init"])
+        #expect(log[0].tasks == [docs])
+        #expect(try repo.orch("log", "-n", "2").stdoutLines.count == 2)
+
+        let dot = try repo.orch("graph", "--dot").stdout
+        #expect(dot.contains("\"\(schema)\" -> \"\(api)\";"))
+        let list = try repo.orch("task", "list").stdoutLines
+        #expect(list.first?.hasPrefix("ID      STATE    PRI  ROLE") == true)
+        #expect(list.count == 4)
+    }
+
+    @Test func pipedOutputIsPlainAndColourNeedsATerminal() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        _ = try repo.orch("task", "add", "x")
+        for command in [["task", "list"], ["ready"], ["graph"], ["log"]] {
+            #expect(try Run.orch(command, in: repo.path).stdout.contains("\u{1b}[") == false)
+        }
+    }
+
+    @Test func aRefMovedByUpdateRefIsSeenByTheNextCommand() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        let task = id(try repo.orch("task", "add", "x"))
+        let before = try repo.git("rev-parse", "refs/orch/graph")
+        _ = try repo.orch("claim", "--worker", "indigo")
+        #expect(try repo.orch("ready", "--json").stdout == "[]\n")
+        try repo.git("update-ref", "refs/orch/graph", before)
+        let ready = try JSONDecoder().decode([ListedTask].self, from: Data(try repo.orch("ready", "--json").stdout.utf8))
+        #expect(ready.map(\.id) == [task])
+    }
+
+    @Test func worksFromALinkedWorktreeAndSubdirectory() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        let task = id(try repo.orch("task", "add", "x"))
+        let other = TemporaryDirectory("git-orch-wt")
+        try repo.git("worktree", "add", "-q", "-b", "orch/indigo", other.file("indigo"))
+        #expect(id(try Run.orch(["claim", "--worker", "indigo"], in: other.file("indigo"))) == task)
+        try FileManager.default.createDirectory(atPath: repo.directory.file("deep/er"), withIntermediateDirectories: true)
+        #expect(try Run.orch(["task", "show", task, "--json"], in: repo.directory.file("deep/er")).stdout.contains("\"assignee\":\"indigo\""))
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        let commands: [[String]] = [
+            [], ["init"], ["task"], ["task", "add"], ["task", "list"], ["task", "show"], ["task", "dep"],
+            ["task", "done"], ["task", "fail"], ["task", "release"], ["task", "import"], ["ready"], ["claim"],
+            ["graph"], ["log"],
+        ]
+        let empty = TemporaryDirectory()
+        for command in commands {
+            let result = try Run.orch(command + ["--help"], in: empty.path)
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE: git-orch \(command.joined(separator: " "))"), "\(command): \(result.stdout)")
+        }
+    }
+
+    @Test func parsingInProcess() throws {
+        #expect(throws: (any Error).self) { try GitOrch.parseAsRoot(["claim"]) }  // --worker is required
+        let parsed = try GitOrch.parseAsRoot(["task", "add", "t", "--after", "ab12", "--after", "cd34", "--priority", "3"])
+        let add = try #require(parsed as? GitOrch.TaskGroup.Add)
+        #expect(add.after == ["ab12", "cd34"])
+        #expect(add.priority == 3)
+        let console = CapturingConsole()
+        let status = Console.$current.withValue(console) { GitOrchMain.run(["frobnicate"]) }
+        #expect(status == 64)
+        #expect(console.errors.count == 1)
+        #expect(console.errors[0].hasPrefix("git-orch: error: Unexpected argument 'frobnicate'"))
+    }
+}
+
+struct LoggedOperation: Decodable {
+    var commit: String
+    var operation: String
+    var summary: String
+    var tasks: [String]
+    var time: String
+    var author: String
+}
