@@ -1,4 +1,9 @@
 #ifndef GIT_ORCH_CLIBGIT2_SHIM_H
 #define GIT_ORCH_CLIBGIT2_SHIM_H
 #include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one fixed-signature wrapper per option. */
+static inline int git_orch_set_strict_object_creation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
 #endif

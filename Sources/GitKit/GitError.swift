@@ -35,8 +35,13 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// Initialises libgit2 once per process, lazily and thread-safely (a Swift global).
+///
+/// Strict object creation is turned off: with it, every tree write looks up each entry's object
+/// (a file lookup per entry, ~250 per state update), and GitKit only ever points trees and
+/// commits at objects it has just written or read.
 let libgit2Initialized: Void = {
     git_libgit2_init()
+    git_orch_set_strict_object_creation(0)
 }()
 
 /// Throws a `GitError` when a libgit2 call returned a negative code.

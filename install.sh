@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs git-orch: system packages it needs (libgit2-dev, pkg-config) through apt when missing,
+# a release build of `git-orch` in PREFIX/bin, and the shared folders (Roles, Missions, Skills,
+# Hooks) in PREFIX/share/git-orch, where the binary looks for them. Safe to run again.
+#
+#   ./install.sh                 install into /usr/local (root) or ~/.local (other users)
+#   ./install.sh --prefix DIR    install into DIR
+#   ./install.sh --deps-only     only install the system packages (what `swift test` needs)
+set -euo pipefail
+
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+
+prefix="${PREFIX:-}"
+deps_only=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix="$2"; shift 2 ;;
+        --prefix=*) prefix="${1#--prefix=}"; shift ;;
+        --deps-only) deps_only=true; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+if [ -z "$prefix" ]; then
+    if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+
+here="$(cd "$(dirname "$0")" && pwd)"
+say() { printf 'install.sh: %s\n' "$*" >&2; }
+
+install_system_packages() {
+    local missing=()
+    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2; then missing+=(libgit2-dev); fi
+    command -v git >/dev/null 2>&1 || missing+=(git)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null 2>&1 || { say "missing ${missing[*]} and no apt-get: install them with your package manager"; exit 1; }
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    say "installing ${missing[*]} through apt"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_system_packages
+command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift 6 toolchain first (https://swift.org/install)"; exit 1; }
+$deps_only && exit 0
+
+say "building git-orch (release)"
+(cd "$here" && swift build -c release --product git-orch >&2)
+bin_dir="$(cd "$here" && swift build -c release --show-bin-path)"
+
+mkdir -p "$prefix/bin" "$prefix/share/git-orch"
+install -m 755 "$bin_dir/git-orch" "$prefix/bin/git-orch"
+for folder in Roles Missions Skills Hooks; do
+    rm -rf "${prefix:?}/share/git-orch/$folder"
+    if [ -d "$here/$folder" ]; then cp -R "$here/$folder" "$prefix/share/git-orch/$folder"; fi
+done
+say "installed $prefix/bin/git-orch and $prefix/share/git-orch"
+case ":$PATH:" in
+    *":$prefix/bin:"*) ;;
+    *) say "add $prefix/bin to PATH so that 'git orch' finds git-orch: export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
