@@ -1,6 +1,7 @@
 #ifndef GIT_ORCH_CLIBGIT2_SHIM_H
 #define GIT_ORCH_CLIBGIT2_SHIM_H
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one fixed-signature wrapper per option. */
 static inline int git_orch_set_strict_object_creation(int enabled) {

@@ -17,13 +17,26 @@ public struct OID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Builds an id from its 20 raw bytes.
-    public init?(bytes: some Collection<UInt8>) {
+    public init?(bytes: [UInt8]) {
         guard bytes.count == Self.byteCount else { return nil }
-        var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        self = bytes.withUnsafeBytes { OID(rawBytes: $0) }
+    }
+
+    /// Builds an id from the first 20 bytes of `rawBytes` (the caller checks the length). Not
+    /// generic, so hot loops in other modules (the graph cache) do not pay for unspecialised code.
+    public init(rawBytes: UnsafeRawBufferPointer) {
+        high = rawBytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        middle = rawBytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        low = rawBytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+    }
+
+    /// Appends the 20 raw bytes to `buffer`.
+    public func append(to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: (high, middle, low)) { raw in
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<8]))
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[8..<16]))
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[16..<20]))
         }
-        self.init(oid)
     }
 
     /// Parses 40 hexadecimal digits.

@@ -65,12 +65,7 @@ extension Repository {
 
     /// Stores `bytes` as a blob and returns its id.
     public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> OID {
-        var oid = git_oid()
-        let result = bytes.withUnsafeBytes { buffer in
-            git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count)
-        }
-        try check(result, "git_blob_create_from_buffer")
-        return OID(oid)
+        try objectWriter().write(bytes, type: GIT_OBJECT_BLOB)
     }
 
     // MARK: Trees
@@ -113,16 +108,7 @@ extension Repository {
 
     /// Writes a tree holding exactly `entries` (names must be unique).
     public func writeTree(_ entries: [TreeEntry]) throws(GitError) -> OID {
-        var builder: OpaquePointer?
-        try check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
-        defer { git_treebuilder_free(builder) }
-        for entry in entries {
-            var oid = entry.oid.raw
-            try check(git_treebuilder_insert(nil, builder, entry.name, &oid, entry.fileMode), "git_treebuilder_insert")
-        }
-        var oid = git_oid()
-        try check(git_treebuilder_write(&oid, builder), "git_treebuilder_write")
-        return OID(oid)
+        try objectWriter().write(try LooseObjectWriter.treeBytes(entries), type: GIT_OBJECT_TREE)
     }
 
     /// Writes a tree of nested paths: `["a/b.json": blob]` makes tree `a` holding `b.json`.
@@ -181,14 +167,18 @@ extension Repository {
         }
         let author = try signature().makeRaw()
         defer { git_signature_free(author) }
-        var oid = git_oid()
-        let result = parentHandles.withUnsafeMutableBufferPointer { buffer in
-            git_commit_create(
-                &oid, handle, nil, author, author, "UTF-8", message, treeHandle,
-                buffer.count, buffer.baseAddress)
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        let result = parentHandles.withUnsafeMutableBufferPointer { parents in
+            parents.withMemoryRebound(to: OpaquePointer?.self) { rebound in
+                git_commit_create_buffer(
+                    &buffer, handle, author, author, "UTF-8", message, treeHandle,
+                    rebound.count, rebound.baseAddress)
+            }
         }
-        try check(result, "git_commit_create")
-        return OID(oid)
+        try check(result, "git_commit_create_buffer")
+        let writer = try objectWriter()
+        return try writer.write(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size), type: GIT_OBJECT_COMMIT)
     }
 
     /// Commits reachable from `start`, newest first (topological, then time), at most `limit`.

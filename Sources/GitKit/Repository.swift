@@ -15,6 +15,7 @@ public final class Repository {
     /// The working tree, nil for a bare repository.
     public let workingDirectory: String?
     private var cachedSignature: Signature?
+    private var looseWriter: LooseObjectWriter?
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -57,6 +58,14 @@ public final class Repository {
         var path = String(cString: cString)
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         return path
+    }
+
+    /// The writer for new objects, made on first use.
+    func objectWriter() throws(GitError) -> LooseObjectWriter {
+        if let looseWriter { return looseWriter }
+        let writer = try LooseObjectWriter(objectsDirectory: commonDirectory + "/objects")
+        looseWriter = writer
+        return writer
     }
 
     /// The signature for commits: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, then `user.name`/`user.email`,

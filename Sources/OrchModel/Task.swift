@@ -38,7 +38,9 @@ public struct Task: Sendable, Equatable {
         self.status = status
         self.role = role
         self.priority = priority
-        self.deps = Array(Set(deps)).sorted()
+        // Sorting and de-duplicating only when needed: readers of stored tasks pass sorted lists.
+        let normalized = zip(deps, deps.dropFirst()).allSatisfy { $0 < $1 }
+        self.deps = normalized ? deps : Array(Set(deps)).sorted()
         self.assignee = assignee
         self.attempts = attempts
         self.labels = labels

@@ -7,9 +7,17 @@ public struct TaskGraph: Sendable {
 
     public init(tasks: some Sequence<Task> = []) {
         var byID: [TaskID: Task] = [:]
-        for task in tasks { byID[task.id] = task }
+        byID.reserveCapacity(tasks.underestimatedCount)
+        var ids: [TaskID] = []
+        ids.reserveCapacity(tasks.underestimatedCount)
+        var ascending = true
+        for task in tasks where byID.updateValue(task, forKey: task.id) == nil {
+            if let last = ids.last, last > task.id { ascending = false }
+            ids.append(task.id)
+        }
         self.tasks = byID
-        sortedIDs = byID.keys.sorted()
+        // Stored graphs (the cache) come in id order already; sort only when they do not.
+        sortedIDs = ascending ? ids : ids.sorted()
     }
 
     public var count: Int { tasks.count }

@@ -40,21 +40,21 @@ struct GraphCache {
 
     private func encode(_ snapshot: GraphSnapshot, into writer: inout ByteWriter) {
         writer.raw(Self.magic)
-        writer.raw(snapshot.commit.bytes)
-        writer.raw(snapshot.rootTree.bytes)
+        writer.oid(snapshot.commit)
+        writer.oid(snapshot.rootTree)
         writer.optionalOID(snapshot.tasksTree)
         writer.optionalOID(snapshot.metaBlob)
         writer.u32(UInt32(snapshot.format))
         writer.u32(UInt32(snapshot.buckets.count))
-        for (name, oid) in snapshot.buckets { writer.string(name); writer.raw(oid.bytes) }
+        for (name, oid) in snapshot.buckets { writer.string(name); writer.oid(oid) }
         writer.u32(UInt32(snapshot.graph.count))
         for id in snapshot.graph.sortedIDs {
             let task = snapshot.graph[id]!
-            writer.raw(snapshot.blobs[id]!.bytes)
+            writer.oid(snapshot.blobs[id]!)
             writer.u64(task.id.value)
             writer.string(task.title)
             writer.string(task.body)
-            writer.u8(UInt8(TaskStatus.allCases.firstIndex(of: task.status)!))
+            writer.u8(statusCode(task.status))
             writer.optionalString(task.role)
             writer.i64(Int64(task.priority))
             writer.u32(UInt32(task.deps.count))
@@ -72,6 +72,25 @@ struct GraphCache {
             writer.string(entry.path)
             writer.string(entry.reason)
             if let id = entry.id { writer.u8(1); writer.u64(id.value) } else { writer.u8(0) }
+        }
+    }
+
+    private func statusCode(_ status: TaskStatus) -> UInt8 {
+        switch status {
+        case .open: 0
+        case .claimed: 1
+        case .done: 2
+        case .failed: 3
+        }
+    }
+
+    private func status(code: UInt8) -> TaskStatus? {
+        switch code {
+        case 0: .open
+        case 1: .claimed
+        case 2: .done
+        case 3: .failed
+        default: nil
         }
     }
 
@@ -94,8 +113,7 @@ struct GraphCache {
             let id = TaskID(value: try reader.u64())
             let title = try reader.string()
             let body = try reader.string()
-            let statusIndex = Int(try reader.u8())
-            guard statusIndex < TaskStatus.allCases.count else { throw ByteReader.Truncated() }
+            guard let status = status(code: try reader.u8()) else { throw ByteReader.Truncated() }
             let role = try reader.optionalString()
             let priority = Int(try reader.i64())
             var deps: [TaskID] = []
@@ -108,7 +126,7 @@ struct GraphCache {
             let created = Timestamp(microseconds: try reader.i64())
             let updated = Timestamp(microseconds: try reader.i64())
             tasks.append(Task(
-                id: id, title: title, body: body, status: TaskStatus.allCases[statusIndex], role: role,
+                id: id, title: title, body: body, status: status, role: role,
                 priority: priority, deps: deps, assignee: assignee, attempts: attempts, labels: labels,
                 files: files, failureReason: failure, created: created, updated: updated))
             blobs[id] = blob
@@ -129,8 +147,9 @@ struct GraphCache {
 }
 
 extension ByteWriter {
+    mutating func oid(_ oid: OID) { oid.append(to: &bytes) }
     mutating func optionalOID(_ oid: OID?) {
-        if let oid { u8(1); raw(oid.bytes) } else { u8(0) }
+        if let oid { u8(1); self.oid(oid) } else { u8(0) }
     }
     mutating func strings(_ values: [String]) {
         u32(UInt32(values.count))
@@ -140,8 +159,9 @@ extension ByteWriter {
 
 extension ByteReader {
     mutating func oid() throws(Truncated) -> OID {
-        guard let oid = OID(bytes: try take(OID.byteCount)) else { throw Truncated() }
-        return oid
+        guard offset + OID.byteCount <= bytes.count else { throw Truncated() }
+        defer { offset += OID.byteCount }
+        return bytes.withUnsafeBytes { OID(rawBytes: UnsafeRawBufferPointer(rebasing: $0[offset...])) }
     }
     mutating func optionalOID() throws(Truncated) -> OID? {
         try u8() == 1 ? try oid() : nil

@@ -19,8 +19,6 @@ guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
 print("# orch-bench (\(quick ? "quick" : "full") run)\n")
 print("git-orch: `\(orchBinary)`; git: `\(try Shell.run("/usr/bin/git", ["--version"], in: "/").output.trimmingCharacters(in: .whitespacesAndNewlines))`; cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-if CommandLine.arguments.contains("--probe") { try Probe.run(); exit(0) }
-if CommandLine.arguments.contains("--probe-claims") { try ProbeClaims.run(); exit(0) }
 try StartupBenchmark.run()
 try UpdateThroughputBenchmark.run(quick: quick)
 try ReadyBenchmark.run(sizes: quick ? [10_000] : [10_000, 100_000])
