@@ -60,6 +60,27 @@ import Testing
         #expect(OID(hex: "xyz") == nil)
     }
 
+    @Test func treesAreWrittenExactlyAsGitWritesThem() throws {
+        let repo = try TemporaryRepository()
+        let git = try repo.open()
+        let blob = try git.writeBlob(Array("x\n".utf8))
+        let sub = try git.writeTree([TreeEntry(name: "inner", oid: blob, kind: .blob)])
+        // Git orders a folder as if its name ended in '/': "a-b" < "a.b" < "a/" < "a0".
+        let entries = [
+            TreeEntry(name: "a0", oid: blob, kind: .blob), TreeEntry(name: "a", oid: sub, kind: .tree),
+            TreeEntry(name: "a.b", oid: blob, kind: .executable), TreeEntry(name: "a-b", oid: blob, kind: .blob),
+        ]
+        let ours = try git.writeTree(entries)
+        let listing = "100644 blob \(blob.hex)\ta0\n040000 tree \(sub.hex)\ta\n100755 blob \(blob.hex)\ta.b\n100644 blob \(blob.hex)\ta-b\n"
+        #expect(try Run.git(["mktree"], in: repo.path, input: Data(listing.utf8)) == ours.hex)
+        #expect(try repo.git("ls-tree", "--name-only", ours.hex).split(separator: "\n") == ["a-b", "a.b", "a", "a0"])
+        let commit = try git.createCommit(tree: ours, parents: [], message: "tree test\n")
+        _ = try git.compareAndSwapReference("refs/orch/test", to: commit, expecting: nil, message: "t")
+        try repo.git("fsck", "--strict", "--no-progress")
+        #expect(throws: GitError.self) { try git.writeTree([TreeEntry(name: "a/b", oid: blob, kind: .blob)]) }
+        #expect(throws: GitError.self) { try git.writeTree(entries + [entries[0]]) }
+    }
+
     @Test func configRoundTrip() throws {
         let repo = try TemporaryRepository()
         let git = try repo.open()
