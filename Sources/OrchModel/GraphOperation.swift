@@ -143,12 +143,8 @@ extension GraphOperation {
     }
 
     private func validateNew(_ task: Task) throws(GraphError) {
-        try FieldRules.validateTitle(task.title)
-        try FieldRules.validateBody(task.body)
-        try FieldRules.validatePriority(task.priority)
-        if let role = task.role { try FieldRules.validateRole(role) }
-        for label in task.labels { try FieldRules.validateLabel(label) }
-        for glob in task.files { try FieldRules.validateFileGlob(glob) }
+        try FieldRules.validateNewTask(
+            title: task.title, body: task.body, priority: task.priority, role: task.role, labels: task.labels, files: task.files)
         if task.deps.contains(task.id) { throw .dependencyOnItself(task.id.hex) }
     }
 

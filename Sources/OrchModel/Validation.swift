@@ -15,6 +15,18 @@ public enum FieldRules {
         try rejectControlCharacters(title, field: "title", allowNewlines: false)
     }
 
+    /// Every field a new task carries, checked in the order people read them.
+    public static func validateNewTask(
+        title: String, body: String, priority: Int, role: String?, labels: [String], files: [String]
+    ) throws(GraphError) {
+        try validateTitle(title)
+        try validateBody(body)
+        try validatePriority(priority)
+        if let role { try validateRole(role) }
+        for label in labels { try validateLabel(label) }
+        for glob in files { try validateFileGlob(glob) }
+    }
+
     public static func validateBody(_ body: String) throws(GraphError) {
         if body.utf8.count > maxBodyBytes {
             throw .invalidField("body", "is \(body.utf8.count) bytes; at most \(maxBodyBytes) are allowed")

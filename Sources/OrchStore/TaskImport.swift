@@ -43,12 +43,8 @@ public enum TaskImport {
                 number: number, ref: record.ref, title: record.title, body: record.body ?? "", role: record.role,
                 priority: record.priority ?? 0, after: record.after ?? [], labels: record.labels ?? [], files: record.files ?? [])
             do {
-                try FieldRules.validateTitle(line.title)
-                try FieldRules.validateBody(line.body)
-                try FieldRules.validatePriority(line.priority)
-                if let role = line.role { try FieldRules.validateRole(role) }
-                for label in line.labels { try FieldRules.validateLabel(label) }
-                for glob in line.files { try FieldRules.validateFileGlob(glob) }
+                try FieldRules.validateNewTask(
+                    title: line.title, body: line.body, priority: line.priority, role: line.role, labels: line.labels, files: line.files)
             } catch {
                 throw fail(error.description)
             }
