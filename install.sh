@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs git-orch: system packages it needs (libgit2-dev, pkg-config) through apt when missing,
 # a release build of `git-orch` in PREFIX/bin, and the shared folders (Roles, Missions, Skills,
-# Hooks) in PREFIX/share/git-orch, where the binary looks for them. Safe to run again.
+# Hooks) in PREFIX/share/git-orch (the catalog's default location), and the manual page that
+# `git orch --help` opens (git turns --help into `man git-orch`). Safe to run again.
 #
 #   ./install.sh                 install into /usr/local (root) or ~/.local (other users)
 #   ./install.sh --prefix DIR    install into DIR
 #   ./install.sh --deps-only     only install the system packages (what `swift test` needs)
 set -euo pipefail
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 
 prefix="${PREFIX:-}"
 deps_only=false
@@ -47,16 +48,17 @@ command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift
 $deps_only && exit 0
 
 say "building git-orch (release)"
-(cd "$here" && swift build -c release --product git-orch >&2)
+(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product generate-manual >&2)
 bin_dir="$(cd "$here" && swift build -c release --show-bin-path)"
 
-mkdir -p "$prefix/bin" "$prefix/share/git-orch"
+mkdir -p "$prefix/bin" "$prefix/share/git-orch" "$prefix/share/man/man1"
 install -m 755 "$bin_dir/git-orch" "$prefix/bin/git-orch"
+"$bin_dir/generate-manual" "$bin_dir/git-orch" --output-directory "$prefix/share/man/man1" >&2
 for folder in Roles Missions Skills Hooks; do
     rm -rf "${prefix:?}/share/git-orch/$folder"
     if [ -d "$here/$folder" ]; then cp -R "$here/$folder" "$prefix/share/git-orch/$folder"; fi
 done
-say "installed $prefix/bin/git-orch and $prefix/share/git-orch"
+say "installed $prefix/bin/git-orch, $prefix/share/git-orch and $prefix/share/man/man1/git-orch.1"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) say "add $prefix/bin to PATH so that 'git orch' finds git-orch: export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -40,17 +40,11 @@ extension GitOrch {
         }
 
         private func dotEscape(_ text: String) -> String {
-            FieldRules.printable(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            FieldRules.printable(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
         }
 
         private func dotColor(_ state: String) -> String {
             ["ready": "green", "claimed": "orange", "done": "blue", "failed": "red"][state] ?? "gray"
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

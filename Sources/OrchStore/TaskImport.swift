@@ -26,7 +26,7 @@ public enum TaskImport {
     public static func parse(_ text: String, source: String) throws(StoreError) -> [Line] {
         var lines: [Line] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = String(raw.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+            let content = raw.trimmingWhitespace()
             guard !content.isEmpty else { continue }
             let number = index + 1
             func fail(_ message: String) -> StoreError { .invalidInput("\(source):\(number): \(message)") }
@@ -119,5 +119,13 @@ public enum TaskImport {
             labels = try container.decodeIfPresent([String].self, forKey: key("labels"))
             files = try container.decodeIfPresent([String].self, forKey: key("files"))
         }
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing whitespace (a `\r` left by CRLF files included).
+    func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }
