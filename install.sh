@@ -9,7 +9,7 @@
 #   ./install.sh --deps-only     only install the system packages (what `swift test` needs)
 set -euo pipefail
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
 prefix="${PREFIX:-}"
 deps_only=false
