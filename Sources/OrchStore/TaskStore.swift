@@ -14,6 +14,8 @@ public final class TaskStore {
     public var clock: () -> Timestamp
     /// Whether to read and refresh the snapshot cache in `.git/orch/cache/`.
     public var usesCache: Bool
+    /// How long to wait for another writer's ref lock, and when a lock counts as left by a crash.
+    public var lockPolicy: LockPolicy
     public private(set) var statistics = Statistics()
     private var current: GraphSnapshot?
     private var cache: GraphCache
@@ -37,6 +39,7 @@ public final class TaskStore {
         self.repository = repository
         self.clock = clock
         self.usesCache = usesCache
+        lockPolicy = Self.configuredLockPolicy(repository)
         cache = GraphCache(repository: repository)
     }
 
@@ -55,7 +58,7 @@ public final class TaskStore {
         if try headCommit() != nil { return false }
         let commit = try GraphWriter(repository: repository).initialCommit()
         return try git { () throws(GitError) in
-            try repository.compareAndSwapReference(StateRefs.graph, to: commit, expecting: nil, message: "git-orch: init")
+            try repository.compareAndSwapReference(StateRefs.graph, to: commit, expecting: nil, message: "git-orch: init", lockPolicy: lockPolicy)
         }
     }
 
@@ -105,7 +108,7 @@ public final class TaskStore {
             }
             let write = try writer.commit(outcome.changed, onto: base, message: outcome.commitMessage)
             let published = try git { () throws(GitError) in
-                try repository.compareAndSwapReference(StateRefs.graph, to: write.commit, expecting: head, message: "git-orch: \(outcome.summary)")
+                try repository.compareAndSwapReference(StateRefs.graph, to: write.commit, expecting: head, message: "git-orch: \(outcome.summary)", lockPolicy: lockPolicy)
             }
             if published {
                 var adopted = current!
@@ -120,6 +123,15 @@ public final class TaskStore {
             // Many writers on one ref: spread the retries so they stop colliding in lockstep.
             if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
         }
+    }
+
+    /// `orch.staleLockSeconds` (default 10) overrides when a ref lock is taken for a crash's leftover.
+    private static func configuredLockPolicy(_ repository: Repository) -> LockPolicy {
+        var policy = LockPolicy.standard
+        if let text = try? repository.configString("orch.staleLockSeconds"), let seconds = Double(text), seconds > 0 {
+            policy.staleAfterSeconds = seconds
+        }
+        return policy
     }
 
     /// A fresh id for a task titled `title`: a hash of the title, the time and a random nonce.
