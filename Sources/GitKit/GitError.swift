@@ -42,6 +42,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 let libgit2Initialized: Void = {
     git_libgit2_init()
     git_orch_set_strict_object_creation(0)
+    git_orch_allow_worktree_config_extension()
 }()
 
 /// Throws a `GitError` when a libgit2 call returned a negative code.

@@ -7,13 +7,13 @@ import CLibgit2
 
 /// How reference writers wait for a `<ref>.lock` held by another process.
 public struct LockPolicy: Sendable {
-    /// Give up after waiting this long for a live lock.
+    /// Give up after waiting this long for a lock that is not (yet) stale.
     public var timeoutSeconds: Double
     /// A lock file older than this was left by a crashed process: ref locks are held for
     /// microseconds, so an old one has no live owner and is removed.
     public var staleAfterSeconds: Double
 
-    public init(timeoutSeconds: Double = 10, staleAfterSeconds: Double = 10) {
+    public init(timeoutSeconds: Double = 15, staleAfterSeconds: Double = 10) {
         self.timeoutSeconds = timeoutSeconds
         self.staleAfterSeconds = staleAfterSeconds
     }
@@ -38,7 +38,8 @@ extension Repository {
         lockPolicy: LockPolicy = .standard
     ) throws(GitError) -> Bool {
         var newRaw = new.raw
-        let result = try retryingLocked(name, policy: lockPolicy) { () -> Int32 in
+        let function = expected == nil ? "git_reference_create" : "git_reference_create_matching"
+        let result = try retryingLocked(name, policy: lockPolicy, function: function) { () -> Int32 in
             var reference: OpaquePointer?
             defer { git_reference_free(reference) }
             if var expectedRaw = expected?.raw {
@@ -49,13 +50,13 @@ extension Repository {
         if result == GIT_EMODIFIED.rawValue || result == GIT_EEXISTS.rawValue { return false }
         // libgit2 reports a vanished expected ref as "not found".
         if result == GIT_ENOTFOUND.rawValue && expected != nil { return false }
-        try check(result, expected == nil ? "git_reference_create" : "git_reference_create_matching")
+        try check(result, function)
         return true
     }
 
     /// Deletes `name` only if it still points to `expected`. Returns false when it moved or is gone.
     public func deleteReference(_ name: String, expecting expected: OID, lockPolicy: LockPolicy = .standard) throws(GitError) -> Bool {
-        let result = try retryingLocked(name, policy: lockPolicy) { () -> Int32 in
+        let result = try retryingLocked(name, policy: lockPolicy, function: "git_reference_delete") { () -> Int32 in
             var reference: OpaquePointer?
             let lookup = git_reference_lookup(&reference, handle, name)
             guard lookup == 0 else { return lookup }
@@ -90,14 +91,14 @@ extension Repository {
     }
 
     /// Runs a ref-writing libgit2 call, retrying with backoff while another process holds the lock.
-    private func retryingLocked(_ name: String, policy: LockPolicy, _ body: () -> Int32) throws(GitError) -> Int32 {
+    private func retryingLocked(_ name: String, policy: LockPolicy, function: String, _ body: () -> Int32) throws(GitError) -> Int32 {
         let start = monotonicSeconds()
         var attempt = 0
         while true {
             let result = body()
             guard result == GIT_ELOCKED.rawValue else { return result }
-            let error = GitError.last(code: result, function: "git_reference_create_matching")
-            if removeStaleLocks(for: name, olderThan: policy.staleAfterSeconds) { continue }
+            let error = GitError.last(code: result, function: function)
+            if removeStaleLock(for: name, olderThan: policy.staleAfterSeconds) { continue }
             if monotonicSeconds() - start > policy.timeoutSeconds { throw error }
             attempt += 1
             let cap = min(50_000, 200 << min(attempt, 8))
@@ -105,16 +106,30 @@ extension Repository {
         }
     }
 
-    /// Removes `<ref>.lock` and `packed-refs.lock` when they are older than `age` seconds.
-    private func removeStaleLocks(for name: String, olderThan age: Double) -> Bool {
-        var removed = false
-        for path in ["\(commonDirectory)/\(name).lock", "\(commonDirectory)/packed-refs.lock"] {
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-            if wallSeconds() - modified > age, unlink(path) == 0 { removed = true }
-        }
-        return removed
+    /// Removes `<ref>.lock` when it is older than `age` seconds.
+    ///
+    /// Recoverers take an exclusive `flock` on `<common-dir>/orch/ref-lock-recovery` and look at the
+    /// lock again inside it. Without that, two recoverers could both see the old lock, one remove
+    /// it, a writer take a fresh lock, and the other recoverer remove the fresh one. Writers create
+    /// locks with O_EXCL, so while an old lock exists only a recoverer can make it go away.
+    private func removeStaleLock(for name: String, olderThan age: Double) -> Bool {
+        let path = "\(commonDirectory)/\(name).lock"
+        guard lockAge(path).map({ $0 > age }) ?? false else { return false }
+        let guardDirectory = commonDirectory + "/orch"
+        mkdir(guardDirectory, 0o755)
+        let fd = Glibc.open(guardDirectory + "/ref-lock-recovery", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { return false }
+        defer { flock(fd, LOCK_UN) }
+        guard lockAge(path).map({ $0 > age }) ?? false else { return false }
+        return unlink(path) == 0
+    }
+
+    private func lockAge(_ path: String) -> Double? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return wallSeconds() - (Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 }
 

@@ -35,6 +35,16 @@ public final class Repository {
         return Repository(handle: handle!)
     }
 
+    /// Opens the repository the way the git command line does from the working directory:
+    /// `GIT_DIR` (as set by `git --git-dir`), `GIT_WORK_TREE`, `GIT_CEILING_DIRECTORIES`,
+    /// `GIT_OBJECT_DIRECTORY` are honoured, otherwise parents of the working directory are searched.
+    public static func discoverFromEnvironment() throws(GitError) -> Repository {
+        _ = libgit2Initialized
+        var handle: OpaquePointer?
+        try check(git_repository_open_ext(&handle, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil), "git_repository_open_ext")
+        return Repository(handle: handle!)
+    }
+
     /// Opens the repository at exactly `path` (a work tree or a git directory).
     public static func open(at path: String) throws(GitError) -> Repository {
         _ = libgit2Initialized
@@ -63,7 +73,8 @@ public final class Repository {
     /// The writer for new objects, made on first use.
     func objectWriter() throws(GitError) -> LooseObjectWriter {
         if let looseWriter { return looseWriter }
-        let writer = try LooseObjectWriter(objectsDirectory: commonDirectory + "/objects")
+        let objects = ProcessEnvironment.value("GIT_OBJECT_DIRECTORY") ?? commonDirectory + "/objects"
+        let writer = try LooseObjectWriter(objectsDirectory: objects)
         looseWriter = writer
         return writer
     }

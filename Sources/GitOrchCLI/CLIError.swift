@@ -7,7 +7,7 @@ enum CLIError: Error, CustomStringConvertible {
     case store(StoreError)
     case notARepository(String)
     case input(String)
-    /// Nothing could be claimed (exit status 1, as documented for `claim`).
+    /// Nothing could be claimed (exit status 1, as documented for `claim`); not an error.
     case nothingClaimable(String)
     /// Output was printed but part of the state could not be read (exit status 2).
     case partial(String)
@@ -20,10 +20,13 @@ enum CLIError: Error, CustomStringConvertible {
         }
     }
 
+    /// As git does: 128 for a fatal error; 1 and 2 keep their own meanings so scripts can tell
+    /// "no work" and "damaged state" from a failure.
     var exitCode: Int32 {
         switch self {
+        case .nothingClaimable: 1
         case .partial: 2
-        default: 1
+        default: 128
         }
     }
 }

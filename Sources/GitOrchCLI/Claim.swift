@@ -24,7 +24,12 @@ extension GitOrch {
         @OptionGroup var output: JSONOption
 
         func validate() throws {
-            do { try FieldRules.validateWorkerName(worker) } catch { throw ValidationError(error.description) }
+            do {
+                try FieldRules.validateWorkerName(worker)
+                if let role { try FieldRules.validateRole(role) }
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
 
         func run() throws {

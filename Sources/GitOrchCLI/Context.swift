@@ -16,7 +16,7 @@ struct Context {
     static func open() throws(CLIError) -> Context {
         let directory = currentDirectory()
         do {
-            return Context(store: try TaskStore.discover(from: directory), console: Console.current)
+            return Context(store: try TaskStore.discoverFromEnvironment(), console: Console.current)
         } catch {
             if case .git(let gitError) = error, gitError.isNotFound { throw .notARepository(directory) }
             throw .store(error)
@@ -44,14 +44,16 @@ struct Context {
         }
     }
 
-    /// Warns about unreadable task files on stderr; the caller exits 2 after printing the rest.
-    func reportCorruption(in snapshot: GraphSnapshot) throws(CLIError) {
-        guard !snapshot.corrupt.isEmpty else { return }
-        for entry in snapshot.corrupt.dropLast() {
-            console.writeError("git-orch: warning: \(StateRefs.graph):\(entry.path): \(entry.reason)")
+    /// Reports damage found while listing (unreadable task files, and with `cycles` a dependency
+    /// cycle stored by a hand edit or a bad merge) on stderr; the caller exits 2 after printing.
+    func reportCorruption(in snapshot: GraphSnapshot, cycles: Bool = false) throws(CLIError) {
+        var problems = snapshot.corrupt.map { "\(StateRefs.graph):\($0.path): \($0.reason)" }
+        if cycles, let cycle = snapshot.graph.storedCycle() {
+            problems.append("\(StateRefs.graph): dependency cycle \(cycle.map { snapshot.graph.describe($0) }.joined(separator: " -> ")); its tasks are listed last and can never be ready")
         }
-        let last = snapshot.corrupt.last!
-        throw .partial("\(StateRefs.graph):\(last.path): \(last.reason); other tasks shown")
+        guard let last = problems.popLast() else { return }
+        for problem in problems { console.writeError("git-orch: warning: \(problem)") }
+        throw .partial(last + (snapshot.corrupt.isEmpty ? "" : "; other tasks shown"))
     }
 }
 

@@ -32,15 +32,15 @@ extension GitOrch {
                 for task in order {
                     let state = TaskFormatting.state(of: task, in: graph)
                     let after = task.deps.isEmpty ? "" : style.dim("  <- " + task.deps.map { graph.abbreviation(of: $0) }.joined(separator: ", "))
-                    out += "\(style.cyan(graph.abbreviation(of: task.id))) \(TaskFormatting.colored(state, style)) \(FieldRules.printable(task.title))\(after)\n"
+                    out += "\(style.cyan(graph.abbreviation(of: task.id))) \(TaskFormatting.colored(state, style)) \(FieldRules.escaped(task.title))\(after)\n"
                 }
                 context.console.write(Array(out.utf8))
             }
-            try context.reportCorruption(in: snapshot)
+            try context.reportCorruption(in: snapshot, cycles: true)
         }
 
         private func dotEscape(_ text: String) -> String {
-            FieldRules.printable(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            FieldRules.escaped(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
         }
 
         private func dotColor(_ state: String) -> String {

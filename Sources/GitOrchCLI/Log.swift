@@ -36,7 +36,7 @@ extension GitOrch {
             var out = ""
             for commit in commits {
                 let record = OperationRecord(commit)
-                out += "\(style.yellow(String(commit.oid.hex.prefix(10)))) \(style.dim(record.time)) \(record.summary)  \(style.dim("(\(commit.author.name))"))\n"
+                out += "\(style.yellow(String(commit.oid.hex.prefix(10)))) \(style.dim(record.time)) \(FieldRules.escaped(record.summary))  \(style.dim("(\(FieldRules.escaped(commit.author.name)))"))\n"
             }
             context.console.write(Array(out.utf8))
         }

@@ -12,6 +12,10 @@ extension GitOrch {
 
         @OptionGroup var output: JSONOption
 
+        func validate() throws {
+            if let role { do { try FieldRules.validateRole(role) } catch { throw ValidationError(error.description) } }
+        }
+
         func run() throws {
             let context = try Context.open()
             let snapshot = try context.snapshot()

@@ -25,7 +25,7 @@ enum TaskFormatting {
         let header = ["ID", "STATE", "PRI", "ROLE", "ASSIGNEE", "TITLE"]
         let rows = tasks.map { task in
             [graph.abbreviation(of: task.id), state(of: task, in: graph), String(task.priority),
-             task.role ?? "-", task.assignee ?? "-", FieldRules.printable(task.title)]
+             FieldRules.escaped(task.role ?? "-"), FieldRules.escaped(task.assignee ?? "-"), FieldRules.escaped(task.title)]
         }
         var widths = header.map(\.count)
         for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }

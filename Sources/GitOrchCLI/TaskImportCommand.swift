@@ -22,13 +22,13 @@ extension GitOrch.TaskGroup {
             let context = try Context.open()
             let source = file == "-" ? "<stdin>" : file
             guard let bytes = file == "-" ? LocalFiles.readAll(fd: STDIN_FILENO) : LocalFiles.read(file) else {
-                throw CLIError.input("\(file): cannot read file")
+                throw CLIError.input("\(file): cannot read file (\(String(cString: strerror(errno))))")
             }
             let snapshot = try context.snapshot()
             let store = context.store
             let tasks: [Task]
             do {
-                let lines = try TaskImport.parse(String(decoding: bytes, as: UTF8.self), source: source)
+                let lines = try TaskImport.parse(bytes, source: source)
                 tasks = try TaskImport.tasks(
                     from: lines, source: source, graph: snapshot.graph, start: store.clock(),
                     makeID: { (title, time) throws(StoreError) in try store.newTaskID(title: title, at: time) })

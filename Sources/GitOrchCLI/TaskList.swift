@@ -19,6 +19,7 @@ extension GitOrch.TaskGroup {
         static let states = ["open", "ready", "blocked", "claimed", "done", "failed"]
 
         func validate() throws {
+            if let role { do { try FieldRules.validateRole(role) } catch { throw ValidationError(error.description) } }
             if let status, !Self.states.contains(status) {
                 throw ValidationError("unknown status '\(FieldRules.printable(status))'; use one of \(Self.states.joined(separator: ", "))")
             }
@@ -38,7 +39,7 @@ extension GitOrch.TaskGroup {
             } else {
                 context.console.write(Array(TaskFormatting.table(tasks, graph: graph, style: context.style).utf8))
             }
-            try context.reportCorruption(in: snapshot)
+            try context.reportCorruption(in: snapshot, cycles: true)
         }
     }
 }

@@ -23,12 +23,12 @@ extension GitOrch.TaskGroup {
             let style = context.style
             var lines = [
                 "\(style.bold("task")) \(style.cyan(task.id.hex))",
-                "title:    \(FieldRules.printable(task.title))",
+                "title:    \(FieldRules.escaped(task.title))",
                 "state:    \(TaskFormatting.colored(TaskFormatting.state(of: task, in: graph), style))",
                 "priority: \(task.priority)",
             ]
-            if let role = task.role { lines.append("role:     \(role)") }
-            if let assignee = task.assignee { lines.append("assignee: \(assignee)") }
+            if let role = task.role { lines.append("role:     \(FieldRules.escaped(role))") }
+            if let assignee = task.assignee { lines.append("assignee: \(FieldRules.escaped(assignee))") }
             lines.append("attempts: \(task.attempts)")
             if !task.deps.isEmpty {
                 lines.append("after:    " + task.deps.map { dep in
@@ -36,12 +36,12 @@ extension GitOrch.TaskGroup {
                     return "\(graph.describe(dep)) [\(state)]"
                 }.joined(separator: "\n          "))
             }
-            if !task.labels.isEmpty { lines.append("labels:   \(task.labels.joined(separator: ", "))") }
-            if !task.files.isEmpty { lines.append("files:    \(task.files.joined(separator: ", "))") }
-            if let reason = task.failureReason { lines.append("failure:  \(reason)") }
+            if !task.labels.isEmpty { lines.append("labels:   \(FieldRules.escaped(task.labels.joined(separator: ", ")))") }
+            if !task.files.isEmpty { lines.append("files:    \(FieldRules.escaped(task.files.joined(separator: ", ")))") }
+            if let reason = task.failureReason { lines.append("failure:  \(FieldRules.escaped(reason, keepNewlines: true))") }
             lines.append("created:  \(task.created.iso8601)")
             lines.append("updated:  \(task.updated.iso8601)")
-            if !task.body.isEmpty { lines.append("\n\(task.body)") }
+            if !task.body.isEmpty { lines.append("\n\(FieldRules.escaped(task.body, keepNewlines: true))") }
             context.console.print(lines.joined(separator: "\n"))
         }
     }

@@ -26,9 +26,9 @@ extension GraphError: CustomStringConvertible {
         case .invalidField(let field, let reason): "\(field) \(reason)"
         case .invalidTransition(let id, let from, let operation): "cannot \(operation) \(id): it is \(from.rawValue)"
         case .blocked(let id, let by): "\(id) is blocked by unfinished \(by.joined(separator: ", "))"
-        case .alreadyClaimed(let id, let by): "\(id) is already claimed by \(by)"
+        case .alreadyClaimed(let id, let by): "\(id) is already claimed by \(FieldRules.printable(by))"
         case .nothingClaimable(let role):
-            role.map { "no ready task for role '\($0)'" } ?? "no ready task to claim"
+            role.map { "no ready task for role '\(FieldRules.printable($0))'" } ?? "no ready task to claim"
         case .dependencyOnItself(let id): "\(id) cannot depend on itself"
         case .duplicateID(let id): "a task with id \(id) already exists"
         }

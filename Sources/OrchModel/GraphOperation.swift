@@ -15,7 +15,7 @@ public enum GraphOperation: Sendable, Equatable {
 
 /// What an applied operation changed.
 public struct OperationOutcome: Sendable, Equatable {
-    /// Tasks to write, after the change.
+    /// Tasks to write, after the change; empty when the operation found nothing to do.
     public var changed: [Task]
     /// One line for the commit (and `git orch log`), e.g. `claim 3f2a91 by emerald`.
     public var summary: String
@@ -51,6 +51,9 @@ extension GraphOperation {
         case .addDependency(let id, let dep):
             var task = try existing(id, in: graph)
             guard graph[dep] != nil else { throw .unknownTask(dep.hex) }
+            if task.deps.contains(dep) {
+                return unchanged("\(graph.abbreviation(of: id)) already waits for \(graph.abbreviation(of: dep))", "dep", [id, dep])
+            }
             if let cycle = graph.cycle(adding: id, dependsOn: dep) {
                 if cycle.count == 2 { throw .dependencyOnItself(graph.describe(id)) }
                 throw .cycle(cycle.map { graph.describe($0) })
@@ -60,6 +63,9 @@ extension GraphOperation {
             return outcome(task, "dep \(graph.abbreviation(of: id)) on \(graph.abbreviation(of: dep))", "dep", [id, dep])
         case .removeDependency(let id, let dep):
             var task = try existing(id, in: graph)
+            guard task.deps.contains(dep) else {
+                return unchanged("\(graph.abbreviation(of: id)) does not wait for \(graph.abbreviation(of: dep))", "undep", [id, dep])
+            }
             task.deps.removeAll { $0 == dep }
             task.updated = now
             return outcome(task, "undep \(graph.abbreviation(of: id)) from \(graph.abbreviation(of: dep))", "undep", [id, dep])
@@ -130,7 +136,7 @@ extension GraphOperation {
             for dep in task.deps where graph[dep] == nil && !incoming.contains(dep) { throw .unknownTask(dep.hex) }
         }
         // Existing tasks never depend on new ids, so a cycle can only run through new tasks.
-        if let cycle = firstCycle(among: newTasks) {
+        if let cycle = TaskGraph.cycle(among: newTasks) {
             var named = graph
             named.upsert(newTasks)
             throw .cycle(cycle.map { named.describe($0) })
@@ -148,39 +154,6 @@ extension GraphOperation {
         if task.deps.contains(task.id) { throw .dependencyOnItself(task.id.hex) }
     }
 
-    /// A cycle among `tasks` (dependencies outside them cannot close one), found by peeling off
-    /// tasks with no pending dependency and walking what is left.
-    private func firstCycle(among tasks: [Task]) -> [TaskID]? {
-        var byID: [TaskID: Task] = [:]
-        for task in tasks { byID[task.id] = task }
-        var pending: [TaskID: Int] = [:]
-        var dependants: [TaskID: [TaskID]] = [:]
-        for task in tasks {
-            let inside = task.deps.filter { byID[$0] != nil }
-            pending[task.id] = inside.count
-            for dep in inside { dependants[dep, default: []].append(task.id) }
-        }
-        var free = tasks.map(\.id).filter { pending[$0] == 0 }
-        while let id = free.popLast() {
-            pending[id] = nil
-            for next in dependants[id] ?? [] {
-                pending[next]! -= 1
-                if pending[next] == 0 { free.append(next) }
-            }
-        }
-        guard let start = pending.keys.min() else { return nil }
-        // Every task left has a dependency left: follow them until one repeats.
-        var path: [TaskID] = []
-        var position: [TaskID: Int] = [:]
-        var current = start
-        while position[current] == nil {
-            position[current] = path.count
-            path.append(current)
-            current = byID[current]!.deps.first { pending[$0] != nil }!
-        }
-        return Array(path[position[current]!...]) + [current]
-    }
-
     private func existing(_ id: TaskID, in graph: TaskGraph) throws(GraphError) -> Task {
         guard let task = graph[id] else { throw .unknownTask(id.hex) }
         return task
@@ -192,6 +165,11 @@ extension GraphOperation {
             if best.map({ TaskGraph.claimOrder(task, $0) }) ?? true { best = task }
         }
         return best
+    }
+
+    /// An operation that finds its work already done: nothing is written.
+    private func unchanged(_ summary: String, _ kind: String, _ ids: [TaskID]) -> OperationOutcome {
+        OperationOutcome(changed: [], summary: summary + " (nothing changed)", kind: kind, taskIDs: ids)
     }
 
     private func outcome(_ task: Task, _ summary: String, _ kind: String, _ ids: [TaskID]) -> OperationOutcome {

@@ -128,14 +128,56 @@ public struct TaskGraph: Sendable {
         var frontier = Heap(tasks.values.filter { remaining[$0.id] == 0 }, by: TaskGraph.claimOrder)
         var order: [Task] = []
         order.reserveCapacity(tasks.count)
+        var placed: Set<TaskID> = []
         while let task = frontier.popFirst() {
             order.append(task)
+            placed.insert(task.id)
             for next in dependants[task.id] ?? [] {
                 remaining[next]! -= 1
                 if remaining[next] == 0 { frontier.insert(tasks[next]!) }
             }
         }
+        // Tasks on a cycle (only a hand edit or a bad merge can store one) come last, never dropped.
+        if order.count < tasks.count {
+            order += tasks.values.filter { !placed.contains($0.id) }.sorted(by: TaskGraph.claimOrder)
+        }
         return order
+    }
+
+    /// A dependency cycle stored in the graph, if any (operations refuse to make one).
+    public func storedCycle() -> [TaskID]? { TaskGraph.cycle(among: Array(tasks.values)) }
+
+    /// A cycle among `tasks` (dependencies outside them cannot close one), found by peeling off
+    /// tasks with no pending dependency and walking what is left.
+    static func cycle(among tasks: [Task]) -> [TaskID]? {
+        var byID: [TaskID: Task] = [:]
+        for task in tasks { byID[task.id] = task }
+        var pending: [TaskID: Int] = [:]
+        var dependants: [TaskID: [TaskID]] = [:]
+        for task in tasks {
+            let inside = task.deps.filter { byID[$0] != nil }
+            pending[task.id] = inside.count
+            for dep in inside { dependants[dep, default: []].append(task.id) }
+        }
+        var free = tasks.map(\.id).filter { pending[$0] == 0 }
+        while let id = free.popLast() {
+            pending[id] = nil
+            for next in dependants[id] ?? [] {
+                pending[next]! -= 1
+                if pending[next] == 0 { free.append(next) }
+            }
+        }
+        guard let start = pending.keys.min() else { return nil }
+        // Every task left has a dependency left: follow them until one repeats.
+        var path: [TaskID] = []
+        var position: [TaskID: Int] = [:]
+        var current = start
+        while position[current] == nil {
+            position[current] = path.count
+            path.append(current)
+            current = byID[current]!.deps.first { pending[$0] != nil }!
+        }
+        return Array(path[position[current]!...]) + [current]
     }
 
     /// The path `to -> ... -> from` if making `from` depend on `to` would close a cycle.

@@ -101,10 +101,23 @@ public enum FieldRules {
 
     /// Text safe to echo in an error: control characters escaped, long input cut.
     public static func printable(_ text: String) -> String {
+        let shown = escaped(String(text.unicodeScalars.prefix(60)))
+        return text.unicodeScalars.count > 60 ? shown + "..." : shown
+    }
+
+    /// Text safe to print on a terminal: C0 and C1 control characters (escape sequences among
+    /// them) written as `\u{1b}`; with `keepNewlines`, line breaks and tabs are kept.
+    public static func escaped(_ text: String, keepNewlines: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
         var out = ""
-        for scalar in text.unicodeScalars.prefix(60) {
-            if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        for scalar in text.unicodeScalars {
+            let kept = keepNewlines && (scalar.value == 0x0a || scalar.value == 0x09)
+            if isControl(scalar.value) && !kept { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
         }
-        return text.unicodeScalars.count > 60 ? out + "..." : out
+        return out
+    }
+
+    private static func isControl(_ value: UInt32) -> Bool {
+        value < 0x20 || value == 0x7f || (0x80...0x9f).contains(value)
     }
 }

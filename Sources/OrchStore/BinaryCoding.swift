@@ -28,6 +28,14 @@ struct ByteReader {
 
     var isAtEnd: Bool { offset == bytes.count }
 
+    /// A count read from the file, refused when even `minimumSize` bytes per item would not fit in
+    /// what is left (so a damaged count can never ask for a huge allocation).
+    mutating func count(minimumSize: Int) throws(Truncated) -> Int {
+        let value = Int(try u32())
+        guard value * max(1, minimumSize) <= bytes.count - offset else { throw Truncated() }
+        return value
+    }
+
     mutating func take(_ count: Int) throws(Truncated) -> ArraySlice<UInt8> {
         guard count >= 0, offset + count <= bytes.count else { throw Truncated() }
         defer { offset += count }

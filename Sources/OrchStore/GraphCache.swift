@@ -11,7 +11,7 @@ import OrchModel
 /// snapshot at another commit is only a starting point for an incremental read from git, and any
 /// unreadable cache is ignored and rewritten.
 struct GraphCache {
-    static let magic = Array("git-orch graph cache 1\n".utf8)
+    static let magic = Array("git-orch graph cache 2\n".utf8)
     let path: String
 
     init(repository: Repository) {
@@ -19,23 +19,47 @@ struct GraphCache {
     }
 
     func read() -> GraphSnapshot? {
-        guard let bytes = LocalFiles.read(path) else { return nil }
+        guard var bytes = LocalFiles.read(path), bytes.count >= 8 else { return nil }
+        // The last 8 bytes are a checksum of the rest: a damaged file is ignored, not believed.
+        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) }
+        bytes.removeLast(8)
+        guard UInt64(littleEndian: stored) == Self.checksum(bytes) else { return nil }
         var reader = ByteReader(bytes)
         return try? decode(&reader)
+    }
+
+    /// A fast 64-bit checksum, eight bytes at a time (not cryptographic: it catches damage).
+    static func checksum(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(raw.count)
+            var offset = 0
+            while offset + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                hash ^= hash >> 29
+                offset += 8
+            }
+            while offset < raw.count {
+                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01b3
+                offset += 1
+            }
+            return hash
+        }
     }
 
     /// Writes atomically (temporary file, then rename), so concurrent readers never see half a file.
     func write(_ snapshot: GraphSnapshot) {
         var writer = ByteWriter()
         encode(snapshot, into: &writer)
+        writer.u64(Self.checksum(writer.bytes))
         let directory = String(path[..<path.lastIndex(of: "/")!])
         LocalFiles.makeDirectories(directory)
-        let temporary = "\(path).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         let complete = writer.bytes.withUnsafeBytes { buffer in LocalFiles.writeAll(fd, buffer) }
         close(fd)
         if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+        LocalFiles.removeFiles(in: directory, withSuffix: ".tmp", olderThanSeconds: 60)
     }
 
     private func encode(_ snapshot: GraphSnapshot, into writer: inout ByteWriter) {
@@ -102,8 +126,8 @@ struct GraphCache {
         let metaBlob = try reader.optionalOID()
         let format = Int(try reader.u32())
         var buckets: [String: OID] = [:]
-        for _ in 0..<Int(try reader.u32()) { buckets[try reader.string()] = try reader.oid() }
-        let count = Int(try reader.u32())
+        for _ in 0..<(try reader.count(minimumSize: 24)) { buckets[try reader.string()] = try reader.oid() }
+        let count = try reader.count(minimumSize: 84)  // the smallest task record
         var tasks: [Task] = []
         var blobs: [TaskID: OID] = [:]
         tasks.reserveCapacity(count)
@@ -117,7 +141,7 @@ struct GraphCache {
             let role = try reader.optionalString()
             let priority = Int(try reader.i64())
             var deps: [TaskID] = []
-            for _ in 0..<Int(try reader.u32()) { deps.append(TaskID(value: try reader.u64())) }
+            for _ in 0..<(try reader.count(minimumSize: 8)) { deps.append(TaskID(value: try reader.u64())) }
             let assignee = try reader.optionalString()
             let attempts = Int(try reader.i64())
             let labels = try reader.strings()
@@ -132,7 +156,7 @@ struct GraphCache {
             blobs[id] = blob
         }
         var corrupt: [CorruptEntry] = []
-        for _ in 0..<Int(try reader.u32()) {
+        for _ in 0..<(try reader.count(minimumSize: 9)) {
             let path = try reader.string()
             let reason = try reader.string()
             let hasID = try reader.u8() == 1
@@ -168,7 +192,7 @@ extension ByteReader {
     }
     mutating func strings() throws(Truncated) -> [String] {
         var values: [String] = []
-        for _ in 0..<Int(try u32()) { values.append(try string()) }
+        for _ in 0..<(try count(minimumSize: 4)) { values.append(try string()) }
         return values
     }
 }

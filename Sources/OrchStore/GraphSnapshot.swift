@@ -114,7 +114,13 @@ struct GraphLoader {
                         upserts.append(task)
                         snapshot.blobs[id] = entry.oid
                     } catch let error as StoreError {
-                        guard case .corruptEntry(_, let reason) = error else { throw error }
+                        // A bad file and a missing or damaged object both spoil one task, not the graph.
+                        let reason: String
+                        switch error {
+                        case .corruptEntry(_, let why): reason = why
+                        case .git(let gitError): reason = "object \(entry.oid.hex) cannot be read (\(gitError.message))"
+                        default: throw error
+                        }
                         corrupt.append(CorruptEntry(path: path, reason: reason, id: id))
                         removals.append(id)
                         snapshot.blobs[id] = nil

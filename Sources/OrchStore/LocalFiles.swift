@@ -41,6 +41,23 @@ public enum LocalFiles {
         return true
     }
 
+    /// Removes files in `directory` ending in `suffix` and not modified for `age` seconds:
+    /// temporary files left by a process killed mid-write.
+    static func removeFiles(in directory: String, withSuffix suffix: String, olderThanSeconds age: Int) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        let now = time(nil)
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(suffix) else { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            if stat(path, &info) == 0 && Int(now - info.st_mtim.tv_sec) > age { unlink(path) }
+        }
+    }
+
     /// `mkdir -p`.
     static func makeDirectories(_ path: String) {
         var prefix = path.hasPrefix("/") ? "" : "."

@@ -25,6 +25,10 @@ public enum TaskFile {
             throw fail("unknown status '\(FieldRules.printable(record.status))'")
         }
         guard let created = Timestamp(iso8601: record.created) else { throw fail("bad created time") }
+        let priority = record.priority ?? 0
+        guard FieldRules.priorityRange.contains(priority) else { throw fail("priority \(priority) is out of range") }
+        let attempts = record.attempts ?? 0
+        guard (0...1_000_000).contains(attempts) else { throw fail("attempts \(attempts) is out of range") }
         var updated = created
         if let text = record.updated {
             guard let parsed = Timestamp(iso8601: text) else { throw fail("bad updated time") }
@@ -37,7 +41,7 @@ public enum TaskFile {
         }
         return Task(
             id: id, title: record.title, body: record.body ?? "", status: status, role: record.role,
-            priority: record.priority ?? 0, deps: deps, assignee: record.assignee, attempts: record.attempts ?? 0,
+            priority: priority, deps: deps, assignee: record.assignee, attempts: attempts,
             labels: record.labels ?? [], files: record.files ?? [], failureReason: record.failure,
             created: created, updated: updated)
     }
@@ -76,6 +80,8 @@ public enum TaskFile {
         case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            "bad value for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.dataCorrupted: "invalid JSON"
         default: "invalid JSON"
         }

@@ -24,12 +24,18 @@ public enum TaskImport {
 
     /// Parses the text; errors name `source` and the line number.
     public static func parse(_ text: String, source: String) throws(StoreError) -> [Line] {
+        try parse(Array(text.utf8), source: source)
+    }
+
+    /// Parses raw bytes: lines end in LF or CRLF, and each must be valid UTF-8.
+    public static func parse(_ bytes: [UInt8], source: String) throws(StoreError) -> [Line] {
         var lines: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = raw.trimmingWhitespace()
-            guard !content.isEmpty else { continue }
+        for (index, rawLine) in bytes.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             func fail(_ message: String) -> StoreError { .invalidInput("\(source):\(number): \(message)") }
+            guard let text = String(validating: rawLine, as: UTF8.self) else { throw fail("not valid UTF-8") }
+            let content = text[...].trimmingWhitespace()
+            guard !content.isEmpty else { continue }
             let record: Record
             do {
                 record = try JSONDecoder().decode(Record.self, from: Data(content.utf8))

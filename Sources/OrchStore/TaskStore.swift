@@ -48,6 +48,12 @@ public final class TaskStore {
         TaskStore(repository: try git { () throws(GitError) in try Repository.discover(from: path) })
     }
 
+    /// Opens the store of the repository git would use here (`GIT_DIR`, `git --git-dir`, or a
+    /// search up from the working directory).
+    public static func discoverFromEnvironment() throws(StoreError) -> TaskStore {
+        TaskStore(repository: try git { () throws(GitError) in try Repository.discoverFromEnvironment() })
+    }
+
     public func headCommit() throws(StoreError) -> OID? {
         try git { () throws(GitError) in try repository.referenceTarget(StateRefs.graph) }
     }
@@ -106,6 +112,7 @@ public final class TaskStore {
             } catch {
                 throw .graph(error)
             }
+            if outcome.changed.isEmpty { return Applied(outcome: outcome, commit: head, retries: retries) }
             let write = try writer.commit(outcome.changed, onto: base, message: outcome.commitMessage)
             let published = try git { () throws(GitError) in
                 try repository.compareAndSwapReference(StateRefs.graph, to: write.commit, expecting: head, message: "git-orch: \(outcome.summary)", lockPolicy: lockPolicy)
@@ -130,6 +137,7 @@ public final class TaskStore {
         var policy = LockPolicy.standard
         if let text = try? repository.configString("orch.staleLockSeconds"), let seconds = Double(text), seconds > 0 {
             policy.staleAfterSeconds = seconds
+            policy.timeoutSeconds = max(policy.timeoutSeconds, seconds + 5)
         }
         return policy
     }

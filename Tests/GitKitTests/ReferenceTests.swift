@@ -76,7 +76,8 @@ import Testing
         #expect(try git.compareAndSwapReference("refs/orch/graph", to: c[0], expecting: nil, message: "create"))
         let lock = git.commonDirectory + "/refs/orch/graph.lock"
         #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
-        let policy = LockPolicy(timeoutSeconds: 0.3, staleAfterSeconds: 60)
+        // A young lock (younger than the default 10 s) belongs to a live writer: wait, then report.
+        let policy = LockPolicy(timeoutSeconds: 0.3)
         do {
             _ = try git.compareAndSwapReference("refs/orch/graph", to: c[1], expecting: c[0], message: "m", lockPolicy: policy)
             Issue.record("moved a ref while its lock was held")

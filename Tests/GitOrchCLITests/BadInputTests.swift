@@ -32,7 +32,7 @@ import Testing
     @Test func outsideAGitRepository() throws {
         let empty = TemporaryDirectory()
         let result = try Run.orch(["task", "list"], in: empty.path)
-        #expect(result.status == 1)
+        #expect(result.status == 128)
         #expect(result.stderrLines == ["git-orch: error: not a git repository (or any parent up to /): \(URL(fileURLWithPath: empty.path).resolvingSymlinksInPath().path)"])
     }
 
@@ -73,7 +73,7 @@ import Testing
         let a = try repo.orch("task", "add", "a").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let b = try repo.orch("task", "add", "b", "--after", a).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = try Run.orch(["task", "dep", a, "--on", b], in: repo.path)
-        #expect(result.status == 1)
+        #expect(result.status == 128)
         #expect(result.stderrLines == ["git-orch: error: dependency cycle: \(a.prefix(6)) \"a\" -> \(b.prefix(6)) \"b\" -> \(a.prefix(6)) \"a\"; nothing was changed"])
         try expectRefused(repo, ["task", "dep", a, "--on", b], mentions: "dependency cycle")
     }
@@ -97,5 +97,28 @@ import Testing
         #expect(Set(tasks.map(\.id)) == Set(ids.dropFirst()))
         try expectRefused(repo, ["task", "show", victim], mentions: "\(path): not a valid task file")
         #expect(try repo.orch("task", "show", ids[1]).status == 0)
+    }
+
+    @Test func aCycleStoredByAHandEditIsListedAndNamed() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        let a = try repo.orch("task", "add", "a").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let b = try repo.orch("task", "add", "b", "--after", a).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try repo.orch("task", "add", "c")
+        // Rewrite a's file by hand so that it waits for b.
+        let path = "tasks/\(a.prefix(2))/\(a).json"
+        let edited = try repo.git("show", "refs/orch/graph:\(path)").replacingOccurrences(of: "\"deps\": []", with: "\"deps\": [\"\(b)\"]")
+        let blob = try Run.git(["hash-object", "-w", "--stdin"], in: repo.path, input: Data(edited.utf8))
+        try repo.git("read-tree", "--index-output=.git/orch-index", "refs/orch/graph")
+        let environment = ["GIT_INDEX_FILE": repo.directory.file(".git/orch-index")]
+        _ = try Run.process("/usr/bin/git", ["update-index", "--cacheinfo", "100644,\(blob),\(path)"], in: repo.path, environment: environment)
+        let tree = try Run.process("/usr/bin/git", ["write-tree"], in: repo.path, environment: environment).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git("update-ref", "refs/orch/graph", try repo.git("commit-tree", tree, "-p", "refs/orch/graph", "-m", "edit"))
+
+        let listed = try repo.orch("task", "list", "--json")
+        #expect(listed.status == 2)
+        #expect(try JSONDecoder().decode([ListedTask].self, from: Data(listed.stdout.utf8)).count == 3)
+        #expect(listed.stderr.contains("dependency cycle"))
+        #expect(listed.stderr.contains("\"a\"") && listed.stderr.contains("\"b\""))
     }
 }

@@ -53,13 +53,50 @@ import Testing
         #expect(list.count == 4)
     }
 
-    @Test func pipedOutputIsPlainAndColourNeedsATerminal() throws {
+    @Test func colourOnATerminalOnlyAndNeverWithNoColor() throws {
         let repo = try TemporaryRepository()
         _ = try repo.orch("init")
         _ = try repo.orch("task", "add", "x")
         for command in [["task", "list"], ["ready"], ["graph"], ["log"]] {
-            #expect(try Run.orch(command, in: repo.path).stdout.contains("\u{1b}[") == false)
+            #expect(try Run.orch(command, in: repo.path).stdout.contains("\u{1b}[") == false, "piped \(command)")
         }
+        // `script` gives the command a pseudo-terminal, as a person's shell would.
+        let onTerminal = try Run.process("/usr/bin/script", ["-qec", "\(OrchBinary.path) task list", "/dev/null"], in: repo.path, environment: ["TERM": "xterm", "NO_COLOR": ""])
+        #expect(onTerminal.stdout.contains("\u{1b}[1mID"))
+        let noColor = try Run.process("/usr/bin/script", ["-qec", "\(OrchBinary.path) task list", "/dev/null"], in: repo.path, environment: ["TERM": "xterm", "NO_COLOR": "1"])
+        #expect(noColor.stdout.contains("ID"))
+        #expect(noColor.stdout.contains("\u{1b}[") == false)
+    }
+
+    @Test func gitDirAndWorktreeConfigAreHonoured() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        let task = id(try repo.orch("task", "add", "x"))
+        // `git --git-dir=...` from outside the repository, as git runs its subcommands.
+        let elsewhere = TemporaryDirectory()
+        let binDirectory = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
+        let viaGit = try Run.process(
+            "/usr/bin/git", ["--git-dir=\(repo.path)/.git", "orch", "ready", "--json"], in: elsewhere.path,
+            environment: ["PATH": "\(binDirectory):/usr/bin:/bin"])
+        #expect(viaGit.status == 0, "\(viaGit.stderr)")
+        #expect(viaGit.stdout.contains(task))
+        // Repositories with extensions.worktreeConfig (set by git sparse-checkout) open too.
+        try repo.git("config", "core.repositoryformatversion", "1")
+        try repo.git("config", "extensions.worktreeConfig", "true")
+        #expect(try repo.orch("task", "show", task).status == 0)
+    }
+
+    @Test func aDependencyThatAlreadyHoldsWritesNothing() throws {
+        let repo = try TemporaryRepository()
+        _ = try repo.orch("init")
+        let a = id(try repo.orch("task", "add", "a"))
+        let b = id(try repo.orch("task", "add", "b", "--after", a))
+        let head = try repo.git("rev-parse", "refs/orch/graph")
+        let again = try repo.orch("task", "dep", b, "--on", a)
+        #expect(again.status == 0)
+        #expect(again.stdout == "\(b.prefix(6)) already waits for \(a.prefix(6)) (nothing changed)\n")
+        #expect(try repo.orch("task", "dep", a, "--on", b, "--remove").stdout.hasSuffix("(nothing changed)\n"))
+        #expect(try repo.git("rev-parse", "refs/orch/graph") == head)
     }
 
     @Test func aRefMovedByUpdateRefIsSeenByTheNextCommand() throws {

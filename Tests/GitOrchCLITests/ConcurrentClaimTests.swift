@@ -13,6 +13,12 @@ import Testing
         let ids = Set(imported.stdoutLines)
         #expect(ids.count == 300)
 
+        // A lock left by a crashed writer: all 16 claimers meet it at once, and exactly one
+        // recovery may happen (a second one could remove a live writer's lock).
+        let lock = repo.directory.file(".git/refs/orch/graph.lock")
+        #expect(FileManager.default.createFile(atPath: lock, contents: Data("0000000000000000000000000000000000000000\n".utf8)))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lock)
+
         let workers = 16
         let results = ClaimResults()
         DispatchQueue.concurrentPerform(iterations: workers) { index in

@@ -93,6 +93,13 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         // A damaged cache is ignored and rebuilt from git.
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: cachePath))
         #expect(try makeStore(repo).snapshot().graph.count == 20)
+        // A cache damaged inside (a flipped byte in a title) fails its checksum and is not believed.
+        _ = try makeStore(repo).snapshot()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
+        let title = try #require(bytes.range(of: Data("task 7".utf8)))
+        bytes[title.lowerBound] = UInt8(ascii: "X")
+        try bytes.write(to: URL(fileURLWithPath: cachePath))
+        #expect(try makeStore(repo).snapshot().graph.tasks.values.contains { $0.title.hasPrefix("Xask") } == false)
         // So is a missing one.
         try FileManager.default.removeItem(atPath: cachePath)
         let rebuilt = try makeStore(repo).snapshot()
@@ -137,6 +144,24 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         #expect(try repo.git("rev-parse", "refs/orch/graph:\(path)") == broken)
     }
 
+    @Test func aDamagedOrMissingObjectSpoilsOneTaskNotTheGraph() throws {
+        let repo = try TemporaryRepository()
+        let store = try makeStore(repo, usesCache: false)
+        try store.initialize()
+        let good = try addTask(store, "good")
+        let victim = try addTask(store, "victim")
+        let blob = try repo.git("rev-parse", "refs/orch/graph:tasks/\(victim.fanOut)/\(victim.hex).json")
+        let object = repo.directory.file(".git/objects/\(blob.prefix(2))/\(blob.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: object)
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: object))
+        let snapshot = try makeStore(repo, usesCache: false).snapshot()
+        #expect(snapshot.graph[good]?.title == "good")
+        #expect(snapshot.corrupt.map(\.path) == ["tasks/\(victim.fanOut)/\(victim.hex).json"])
+        #expect(snapshot.corrupt.first?.reason.hasPrefix("object \(blob) cannot be read") == true)
+        try FileManager.default.removeItem(atPath: object)
+        #expect(try makeStore(repo, usesCache: false).snapshot().corrupt.first?.id == victim)
+    }
+
     @Test func aNewerFormatIsRefused() throws {
         let repo = try TemporaryRepository()
         let store = try makeStore(repo)
@@ -152,7 +177,6 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         let repo = try TemporaryRepository()
         let store = try makeStore(repo)
         try store.initialize()
-        let head = try store.headCommit()
         let text = """
             {"ref": "a", "title": "first"}
             {"ref": "b", "title": "second", "after": ["a"]}
@@ -165,11 +189,14 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
                 (title, time) throws(StoreError) in try store.newTaskID(title: title, at: time)
             }
         }
-        #expect(try store.headCommit() == head)
         #expect(throws: StoreError.invalidInput("plan.jsonl:2: unknown field 'titel' (known: after, body, files, labels, priority, ref, role, title)")) {
             try TaskImport.parse("{\"title\": \"x\"}\n{\"titel\": \"y\", \"title\": \"z\"}", source: "plan.jsonl")
         }
-        let good = try TaskImport.parse("{\"ref\": \"a\", \"title\": \"first\"}\n{\"title\": \"second\", \"after\": [\"a\"]}", source: "p")
+        // CRLF line ends are fine; bytes that are not UTF-8 are named by line.
+        #expect(throws: StoreError.invalidInput("p:2: not valid UTF-8")) {
+            try TaskImport.parse(Array("{\"title\": \"x\"}\r\n".utf8) + [0x7b, 0xff, 0x7d, 0x0a], source: "p")
+        }
+        let good = try TaskImport.parse("{\"ref\": \"a\", \"title\": \"first\"}\r\n{\"title\": \"second\", \"after\": [\"a\"]}\r\n", source: "p")
         let tasks = try TaskImport.tasks(from: good, source: "p", graph: store.snapshot().graph, start: store.clock()) {
             (title, time) throws(StoreError) in try store.newTaskID(title: title, at: time)
         }
