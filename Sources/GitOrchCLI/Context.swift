@@ -16,7 +16,9 @@ struct Context {
     static func open() throws(CLIError) -> Context {
         let directory = currentDirectory()
         do {
-            return Context(store: try TaskStore.discoverFromEnvironment(), console: Console.current)
+            let store = try TaskStore.discoverFromEnvironment()
+            ProcessLifetime.keep(store)
+            return Context(store: store, console: Console.current)
         } catch {
             if case .git(let gitError) = error, gitError.isNotFound { throw .notARepository(directory) }
             throw .store(error)
@@ -55,6 +57,13 @@ struct Context {
         for problem in problems { console.writeError("git-orch: warning: \(problem)") }
         throw .partial(last + (snapshot.corrupt.isEmpty ? "" : "; other tasks shown"))
     }
+}
+
+/// Objects kept until the process exits. Tearing down a 100k-task snapshot at the end of a command
+/// costs tens of milliseconds of frees that the operating system does for nothing at exit.
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [AnyObject] = []
+    static func keep(_ object: AnyObject) { kept.append(object) }
 }
 
 func currentDirectory() -> String {
