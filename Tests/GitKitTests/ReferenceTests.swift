@@ -56,13 +56,29 @@ import Testing
         #expect(try repo.git("rev-parse", "refs/orch/graph") == next.hex)
     }
 
-    @Test func staleLockLeftByACrashIsRecovered() throws {
+    /// A repository whose `refs/orch/graph` points at the first of two commits while a
+    /// `graph.lock` file exists (as another writer, live or crashed, would leave it).
+    private func graphRefHeldByALock() throws -> LockedGraph {
         let repo = try TemporaryRepository()
         let git = try repo.open()
         let c = try commits(git, count: 2)
         #expect(try git.compareAndSwapReference("refs/orch/graph", to: c[0], expecting: nil, message: "create"))
         let lock = git.commonDirectory + "/refs/orch/graph.lock"
         #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        return LockedGraph(scratch: repo, git: git, commits: c, lock: lock)
+    }
+
+    private struct LockedGraph {
+        let scratch: TemporaryRepository  // keeps the temp folder until the test is done
+        let git: Repository
+        let commits: [OID]
+        let lock: String
+    }
+
+    @Test func staleLockLeftByACrashIsRecovered() throws {
+        let fixture = try graphRefHeldByALock()
+        let (git, c, lock) = (fixture.git, fixture.commits, fixture.lock)
+        defer { withExtendedLifetime(fixture) {} }
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: lock)
         #expect(try git.compareAndSwapReference("refs/orch/graph", to: c[1], expecting: c[0], message: "after crash"))
         #expect(FileManager.default.fileExists(atPath: lock) == false)
@@ -70,12 +86,9 @@ import Testing
     }
 
     @Test func liveLockIsWaitedForThenReported() throws {
-        let repo = try TemporaryRepository()
-        let git = try repo.open()
-        let c = try commits(git, count: 2)
-        #expect(try git.compareAndSwapReference("refs/orch/graph", to: c[0], expecting: nil, message: "create"))
-        let lock = git.commonDirectory + "/refs/orch/graph.lock"
-        #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        let fixture = try graphRefHeldByALock()
+        let (git, c, lock) = (fixture.git, fixture.commits, fixture.lock)
+        defer { withExtendedLifetime(fixture) {} }
         // A young lock (younger than the default 10 s) belongs to a live writer: wait, then report.
         let policy = LockPolicy(timeoutSeconds: 0.3)
         do {
