@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,9 +29,14 @@ let package = Package(
         .target(name: "OrchModel", swiftSettings: strictSettings),
         .target(name: "OrchStore", dependencies: ["GitKit", "OrchModel"], swiftSettings: strictSettings),
         .target(
+            name: "OrchCatalog",
+            dependencies: ["OrchModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "GitOrchCLI",
             dependencies: [
-                "OrchStore", "OrchModel", "GitKit",
+                "OrchStore", "OrchModel", "GitKit", "OrchCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -49,6 +55,11 @@ let package = Package(
         ),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "OrchTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "OrchModelTests", dependencies: ["OrchModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "OrchCatalogTests",
+            dependencies: ["OrchCatalog", "OrchModel", "OrchTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "OrchStoreTests",
             dependencies: ["OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import GitKit
+import OrchCatalog
+import OrchModel
+
+/// The catalog as the commands see it: shipped roles, missions and skills, plus the current
+/// repository's `.orch/` overrides when run inside one.
+struct CatalogContext {
+    let catalog: Catalog
+    let console: Console
+
+    static func load() -> CatalogContext {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let overrides = (try? Repository.discoverFromEnvironment())?.workingDirectory.map { $0 + "/.orch" }
+        let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable), overrideRoot: overrides)
+        return CatalogContext(catalog: loader.load(), console: Console.current)
+    }
+
+    var style: Style { Style(enabled: console.usesColor) }
+
+    /// Issues in files of one kind (`Roles`, `Missions`, `Skills`), shipped or overriding.
+    func issues(of kind: String) -> [CatalogIssue] {
+        catalog.issues.filter { $0.file.contains("/\(kind)/") || $0.file.contains("/\(kind.lowercased())/") || $0.file.hasPrefix("\(kind)/") }
+    }
+
+    /// Prints the issues as warnings; the caller exits 2 after printing what did load.
+    func reportIssues(of kind: String) throws(CLIError) {
+        var problems = issues(of: kind).map(\.description)
+        guard let last = problems.popLast() else { return }
+        for problem in problems { console.writeError("git-orch: warning: \(problem)") }
+        throw .partial(last)
+    }
+
+    func writeJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        console.write(Array(try encoder.encode(value)) + [0x0a])
+    }
+
+    /// An aligned two-or-more column table.
+    func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }
+        return ([style.bold(line(header))] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import OrchTestSupport
+import Testing
+
+@Suite struct CatalogCommandTests {
+    @Test func listShowValidateAndSelectThroughTheBinary() throws {
+        let repo = try TemporaryRepository()
+        let roles = try repo.orch("roles", "list", "--json")
+        #expect(roles.status == 0, "\(roles.stderr)")
+        #expect(try JSONSerialization.jsonObject(with: Data(roles.stdout.utf8)) is [Any])
+        #expect(try repo.orch("roles", "show", "engine-dev").stdout.contains("(library-dev, also engine-dev)"))
+        let validate = try repo.orch("missions", "validate")
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.hasPrefix("6 missions and "))
+        #expect(try repo.orch("skills", "validate").status == 0)
+        let picked = try repo.orch("skills", "select", "Rename UserService to AccountService everywhere", "--json")
+        let ids = (try JSONSerialization.jsonObject(with: Data(picked.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        #expect(ids.contains("code-refactor-rename"))
+        #expect(try repo.orch("missions", "show", "web-app").stdout.contains("starting tasks:"))
+        let unknown = try repo.orch("roles", "show", "wizard")
+        #expect(unknown.status == 128)
+        #expect(unknown.stderr == "git-orch: error: no role 'wizard' (see 'git orch roles list')\n")
+    }
+
+    @Test func aRepositoryOverrideIsUsedAndABrokenOneIsReported() throws {
+        let repo = try TemporaryRepository()
+        try FileManager.default.createDirectory(atPath: repo.directory.file(".orch/missions"), withIntermediateDirectories: true)
+        try "{\"id\": \"mine\", \"title\": 3}".write(toFile: repo.directory.file(".orch/missions/mine.json"), atomically: true, encoding: .utf8)
+        let validate = try repo.orch("missions", "validate")
+        #expect(validate.status == 128)
+        #expect(validate.stderr.contains(".orch/missions/mine.json: title: must be text"))
+        let list = try repo.orch("missions", "list")
+        #expect(list.status == 2)
+        #expect(list.stdout.contains("web-app"))
+    }
+}
