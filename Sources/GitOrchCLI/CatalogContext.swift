@@ -11,12 +11,14 @@ import OrchModel
 struct CatalogContext {
     let catalog: Catalog
     let console: Console
+    /// The working tree of the repository around the working directory, if any.
+    let repositoryRoot: String?
 
     static func load() -> CatalogContext {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let overrides = (try? Repository.discoverFromEnvironment())?.workingDirectory.map { $0 + "/.orch" }
-        let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable), overrideRoot: overrides)
-        return CatalogContext(catalog: loader.load(), console: Console.current)
+        let root = (try? Repository.discoverFromEnvironment())?.workingDirectory
+        let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable), overrideRoot: root.map { $0 + "/.orch" })
+        return CatalogContext(catalog: loader.load(), console: Console.current, repositoryRoot: root)
     }
 
     var style: Style { Style(enabled: console.usesColor) }

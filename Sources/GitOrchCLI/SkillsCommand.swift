@@ -8,7 +8,7 @@ extension GitOrch {
     struct Skills: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The skill pool: manifests in Skills/<category>/, added or overridden in .orch/skills/.",
-            subcommands: [List.self, Show.self, Select.self, Validate.self])
+            subcommands: [List.self, Show.self, Select.self, Validate.self, Import.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List skills.")
@@ -106,6 +106,52 @@ extension GitOrch {
                     if !output.json { for problem in problems.dropLast() { context.console.writeError("git-orch: error: \(problem)") } }
                     throw CLIError.input(output.json ? "\(problems.count) problems" : problems.last!.description)
                 }
+            }
+        }
+    }
+}
+
+extension GitOrch.Skills {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert SKILL.md skill folders into manifests, all or nothing.",
+            discussion: """
+                Each SKILL.md (front matter with name and description, instructions below) becomes
+                <output>/<category>/<id>.skill.json with a prompt handler. The category is guessed from
+                the closest shipped skills unless --category is given. The default output is this
+                repository's .orch/skills, where git-orch picks the skills up.
+                """)
+        @Argument(help: "A folder holding SKILL.md files (searched recursively).") var folder: String
+        @Option(help: "Category for every imported skill.") var category: String?
+        @Option(help: "Where to write manifests (default: <repository>/.orch/skills).") var output: String?
+        @Flag(help: "Replace manifests that already exist.") var force = false
+        @OptionGroup var json: JSONOption
+
+        func run() throws {
+            let context = CatalogContext.load()
+            guard let schema = context.catalog.schema else { throw CLIError.input("the skill schema could not be loaded; see 'git orch skills validate'") }
+            guard let destination = output ?? context.repositoryRoot.map({ $0 + "/.orch/skills" }) else {
+                throw CLIError.input("not in a git repository: give --output DIR")
+            }
+            let imported: [SkillImport.Imported]
+            do {
+                imported = try SkillImport.convert(folder: folder, category: category, schema: schema, existing: context.catalog.skills)
+            } catch let issue as CatalogIssue {
+                throw CLIError.input(issue.description)
+            }
+            let manager = FileManager.default
+            let targets = imported.map { "\(destination)/\($0.category)/\($0.id).skill.json" }
+            if !force, let clash = targets.first(where: { manager.fileExists(atPath: $0) }) {
+                throw CLIError.input("\(clash) exists; nothing was written (use --force to replace)")
+            }
+            for (skill, target) in zip(imported, targets) {
+                try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try skill.manifestJSON.write(toFile: target, atomically: true, encoding: .utf8)
+            }
+            if json.json {
+                try context.writeJSON(zip(imported, targets).map { ["id": $0.id, "category": $0.category, "source": $0.source, "manifest": $1] })
+            } else {
+                for (skill, target) in zip(imported, targets) { context.console.print("\(skill.id)  \(skill.category)  \(target)") }
             }
         }
     }

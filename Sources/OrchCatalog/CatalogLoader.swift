@@ -11,6 +11,8 @@ public struct Catalog: Sendable {
     /// Agent profile (`code-writer`, `reviewer`, ...) to its core skills.
     public internal(set) var profiles: [String: [String]] = [:]
     public internal(set) var issues: [CatalogIssue] = []
+    /// The skill schema, when it could be read.
+    public internal(set) var schema: JSONValue?
 
     public init() {}
 
@@ -56,6 +58,7 @@ public struct CatalogLoader {
         if let shippedRoot {
             loadRoles(in: shippedRoot + "/Roles", into: &catalog)
             schema = loadSchema(shippedRoot + "/Skills/schema/skill.schema.json", into: &catalog)
+            catalog.schema = schema
             loadSkills(in: shippedRoot + "/Skills", schema: schema, into: &catalog)
             loadProfiles(shippedRoot + "/Skills/profiles.json", into: &catalog)
             loadMissionFiles(in: shippedRoot + "/Missions", into: &catalog)

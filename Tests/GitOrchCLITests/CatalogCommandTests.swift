@@ -33,4 +33,32 @@ import Testing
         #expect(list.status == 2)
         #expect(list.stdout.contains("web-app"))
     }
+
+    @Test func skillMarkdownFoldersImportIntoTheRepositoryAllOrNothing() throws {
+        let repo = try TemporaryRepository()
+        let source = TemporaryDirectory("git-orch-skills")
+        try FileManager.default.createDirectory(atPath: source.file("notes"), withIntermediateDirectories: true)
+        try """
+            ---
+            name: Release notes writer
+            description: Write release notes and changelog entries from the commits since the last tag.
+            ---
+            ## Group changes by type
+            Read git log since the last tag.
+            """.write(toFile: source.file("notes/SKILL.md"), atomically: true, encoding: .utf8)
+        let imported = try Run.orch(["skills", "import", source.path, "--category", "docs"], in: repo.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(FileManager.default.fileExists(atPath: repo.directory.file(".orch/skills/docs/release-notes-writer.skill.json")))
+        #expect(try repo.orch("skills", "validate").status == 0)
+        #expect(try repo.orch("skills", "show", "release-notes-writer").stdout.contains("instructions: ## Group changes by type"))
+
+        // A second folder with one broken SKILL.md writes nothing at all.
+        try FileManager.default.createDirectory(atPath: source.file("broken"), withIntermediateDirectories: true)
+        try "---\ndescription: no name here at all\n---\nbody\n".write(toFile: source.file("broken/SKILL.md"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: repo.directory.file(".orch"))
+        let refused = try Run.orch(["skills", "import", source.path, "--category", "docs"], in: repo.path)
+        #expect(refused.status == 128)
+        #expect(refused.stderr.contains("broken/SKILL.md: name: is required"))
+        #expect(FileManager.default.fileExists(atPath: repo.directory.file(".orch")) == false)
+    }
 }
