@@ -36,6 +36,20 @@ struct CatalogContext {
         throw .partial(last)
     }
 
+    /// The `validate` commands: every problem in files of `kinds` with file and field, exit 128
+    /// when there is one; `summary` is printed when all is well.
+    func validate(kinds: [String], summary: String, json: Bool) throws {
+        let problems = kinds.flatMap { issues(of: $0) }
+        if json {
+            try writeJSON(problems.map { ["file": $0.file, "field": $0.field ?? "", "message": $0.message] })
+        } else if problems.isEmpty {
+            console.print(summary)
+        }
+        guard let last = problems.last else { return }
+        if !json { for problem in problems.dropLast() { console.writeError("git-orch: error: \(problem)") } }
+        throw CLIError.input(json ? "\(problems.count) problems" : last.description)
+    }
+
     func writeJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -65,16 +65,9 @@ extension GitOrch {
 
             func run() throws {
                 let context = CatalogContext.load()
-                let problems = context.issues(of: "Missions") + context.issues(of: "Roles")
-                if output.json {
-                    try context.writeJSON(problems.map { ["file": $0.file, "field": $0.field ?? "", "message": $0.message] })
-                } else if problems.isEmpty {
-                    context.console.print("\(context.catalog.missions.count) missions and \(context.catalog.roles.count) roles are valid")
-                }
-                guard problems.isEmpty else {
-                    if !output.json { for problem in problems.dropLast() { context.console.writeError("git-orch: error: \(problem)") } }
-                    throw CLIError.input(output.json ? "\(problems.count) problems" : problems.last!.description)
-                }
+                try context.validate(
+                    kinds: ["Missions", "Roles"], summary: "\(context.catalog.missions.count) missions and \(context.catalog.roles.count) roles are valid",
+                    json: output.json)
             }
         }
     }

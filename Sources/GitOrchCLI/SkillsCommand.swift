@@ -96,16 +96,7 @@ extension GitOrch {
 
             func run() throws {
                 let context = CatalogContext.load()
-                let problems = context.issues(of: "Skills")
-                if output.json {
-                    try context.writeJSON(problems.map { ["file": $0.file, "field": $0.field ?? "", "message": $0.message] })
-                } else if problems.isEmpty {
-                    context.console.print("\(context.catalog.skills.count) skills are valid")
-                }
-                guard problems.isEmpty else {
-                    if !output.json { for problem in problems.dropLast() { context.console.writeError("git-orch: error: \(problem)") } }
-                    throw CLIError.input(output.json ? "\(problems.count) problems" : problems.last!.description)
-                }
+                try context.validate(kinds: ["Skills"], summary: "\(context.catalog.skills.count) skills are valid", json: output.json)
             }
         }
     }

@@ -8,22 +8,8 @@ enum RoleFile {
 
     static func parse(_ text: String, source: String) throws -> Role {
         func issue(_ field: String?, _ message: String) -> CatalogIssue { CatalogIssue(file: source, field: field, message: message) }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) }) == "---",
-              let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
-        else { throw issue(nil, "must start with YAML front matter between '---' lines") }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        let prompt = lines[(end + 1)...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        let node: Node
-        do {
-            guard let parsed = try Yams.compose(yaml: yaml) else { throw issue(nil, "front matter is empty") }
-            node = parsed
-        } catch let error as CatalogIssue {
-            throw error
-        } catch {
-            throw issue(nil, "front matter is not valid YAML: \(error)".replacingOccurrences(of: "\n", with: " "))
-        }
-        guard let mapping = node.mapping else { throw issue(nil, "front matter must be a mapping of keys to values") }
+        let (mapping, body) = try FrontMatter.split(text, source: source)
+        let prompt = body.trimmingCharacters(in: .whitespacesAndNewlines)
         for key in mapping.keys.compactMap(\.string) where !keys.contains(key) {
             throw issue(key, "unknown key (known: \(keys.sorted().joined(separator: ", ")))")
         }
@@ -65,6 +51,25 @@ enum RoleFile {
             id: id, title: try string("title"), kind: kind, capabilities: capabilities, owns: try list("owns"),
             modelTier: tier, mayEscalate: mayEscalate, skillsProfile: try string("skills_profile"),
             aliases: try list("aliases", required: false), prompt: prompt, source: source)
+    }
+}
+
+/// Markdown files that open with YAML front matter between `---` lines (roles, SKILL.md).
+enum FrontMatter {
+    static func split(_ text: String, source: String) throws -> (Node.Mapping, String) {
+        func issue(_ message: String) -> CatalogIssue { CatalogIssue(file: source, field: nil, message: message) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) }) == "---",
+              let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+        else { throw issue("must start with YAML front matter between '---' lines") }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: lines[1..<end].joined(separator: "\n"))
+        } catch {
+            throw issue("front matter is not valid YAML: \(error)".replacingOccurrences(of: "\n", with: " "))
+        }
+        guard let mapping = node?.mapping else { throw issue("front matter must be a mapping of keys to values") }
+        return (mapping, lines[(end + 1)...].joined(separator: "\n"))
     }
 }
 

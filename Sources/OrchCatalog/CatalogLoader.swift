@@ -89,34 +89,36 @@ public struct CatalogLoader {
         return catalog
     }
 
-    // MARK: Roles
+    // MARK: Roles and missions
 
     private func loadRoles(in folder: String, into catalog: inout Catalog) {
-        for path in files(in: folder, suffix: ".md") where !path.hasSuffix("/README.md") {
-            do {
-                let role = try RoleFile.parse(try String(contentsOfFile: path, encoding: .utf8), source: path)
-                catalog.roles[role.id] = role
-            } catch let issue as CatalogIssue {
-                catalog.issues.append(issue)
-            } catch {
-                catalog.issues.append(CatalogIssue(file: path, field: nil, message: "cannot be read: \(error.localizedDescription)"))
-            }
+        let paths = files(in: folder, suffix: ".md").filter { !$0.hasSuffix("/README.md") }
+        for role in loadEach(paths, into: &catalog, { path in try RoleFile.parse(try String(contentsOfFile: path, encoding: .utf8), source: path) }) {
+            catalog.roles[role.id] = role
         }
     }
 
-    // MARK: Missions
-
     private func loadMissionFiles(in folder: String, into catalog: inout Catalog) {
-        for path in files(in: folder, suffix: ".json") {
+        for mission in loadEach(files(in: folder, suffix: ".json"), into: &catalog, { path in
+            try MissionFile.parse(try Data(contentsOf: URL(fileURLWithPath: path)), source: path)
+        }) {
+            catalog.missions[mission.id] = mission
+        }
+    }
+
+    /// Parses each file on its own: a failure becomes an issue naming the file, the rest go on.
+    private func loadEach<Entry>(_ paths: [String], into catalog: inout Catalog, _ parse: (String) throws -> Entry) -> [Entry] {
+        var entries: [Entry] = []
+        for path in paths {
             do {
-                let mission = try MissionFile.parse(try Data(contentsOf: URL(fileURLWithPath: path)), source: path)
-                catalog.missions[mission.id] = mission
+                entries.append(try parse(path))
             } catch let issue as CatalogIssue {
                 catalog.issues.append(issue)
             } catch {
                 catalog.issues.append(CatalogIssue(file: path, field: nil, message: "cannot be read: \(error.localizedDescription)"))
             }
         }
+        return entries
     }
 
     // MARK: Skills
@@ -133,15 +135,10 @@ public struct CatalogLoader {
     private func loadSkills(in folder: String, schema: JSONValue?, into catalog: inout Catalog) {
         guard let schema else { return }
         let validator = SchemaValidator(schema: schema)
-        for path in files(in: folder, suffix: ".skill.json", recursive: true) {
-            do {
-                let skill = try SkillFile.parse(try Data(contentsOf: URL(fileURLWithPath: path)), source: path, validator: validator)
-                catalog.skills[skill.id] = skill
-            } catch let issue as CatalogIssue {
-                catalog.issues.append(issue)
-            } catch {
-                catalog.issues.append(CatalogIssue(file: path, field: nil, message: "cannot be read: \(error.localizedDescription)"))
-            }
+        for skill in loadEach(files(in: folder, suffix: ".skill.json", recursive: true), into: &catalog, { path in
+            try SkillFile.parse(try Data(contentsOf: URL(fileURLWithPath: path)), source: path, validator: validator)
+        }) {
+            catalog.skills[skill.id] = skill
         }
     }
 

@@ -29,7 +29,9 @@ public enum SkillImport {
         var imported: [Imported] = []
         for relative in paths {
             let path = folder + "/" + relative
-            let (fields, body) = try frontMatter(of: try String(contentsOfFile: path, encoding: .utf8), source: path)
+            let (mapping, body) = try FrontMatter.split(try String(contentsOfFile: path, encoding: .utf8), source: path)
+            var fields: [String: String] = [:]
+            for (key, value) in mapping { if let key = key.string, let value = value.string { fields[key] = value } }
             guard let name = fields["name"], !name.isEmpty else { throw CatalogIssue(file: path, field: "name", message: "is required") }
             guard let description = fields["description"], description.count >= 10 else {
                 throw CatalogIssue(file: path, field: "description", message: "is required (a sentence or more)")
@@ -75,22 +77,5 @@ public enum SkillImport {
         }
         while out.hasSuffix("-") { out.removeLast() }
         return String(out.prefix(64))
-    }
-
-    private static func frontMatter(of text: String, source: String) throws -> ([String: String], String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
-              let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
-        else { throw CatalogIssue(file: source, field: nil, message: "must start with front matter between '---' lines") }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch {
-            throw CatalogIssue(file: source, field: nil, message: "front matter is not valid YAML")
-        }
-        var fields: [String: String] = [:]
-        for (key, value) in node?.mapping ?? [:] {
-            if let key = key.string, let value = value.string { fields[key] = value }
-        }
-        return (fields, lines[(end + 1)...].joined(separator: "\n"))
     }
 }
