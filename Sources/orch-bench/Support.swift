@@ -3,67 +3,16 @@ import GitKit
 import OrchModel
 import OrchStore
 
-private let directoryLock = NSLock()
-
 /// Runs programs without a shell and times things.
 enum Shell {
     struct Result { var status: Int32; var output: String }
 
-    /// Spawns with posix_spawn (Foundation's Process costs tens of milliseconds per child here,
-    /// which would swamp the figures being measured), feeds `input`, and collects stdout.
+    /// GitKit's posix_spawn runner: Foundation's Process costs tens of milliseconds per child
+    /// here, which would swamp the figures being measured.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: String, input: Data? = nil, discardOutput: Bool = false) throws -> Result {
-        var inputPipe: [Int32] = [0, 0], outputPipe: [Int32] = [0, 0]
-        guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0 else { throw BenchError("pipe failed") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
-        if discardOutput {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
-        }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        for fd in inputPipe + outputPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        // Children start in the parent's directory (Swift's Glibc lacks posix_spawn's chdir action);
-        // every concurrent spawn in this tool uses the same directory, so a process-wide chdir is safe.
-        directoryLock.withLock { if FileManager.default.currentDirectoryPath != directory { _ = chdir(directory) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        close(inputPipe[0])
-        close(outputPipe[1])
-        guard spawned == 0 else {
-            close(inputPipe[1]); close(outputPipe[0])
-            throw BenchError("cannot start \(executable)")
-        }
-        // Write the input from another thread so a child that fills its output pipe never deadlocks us.
-        let writer = Thread { [inputFD = inputPipe[1]] in
-            if let input { input.withUnsafeBytes { buffer in
-                var done = 0
-                while done < buffer.count {
-                    let count = write(inputFD, buffer.baseAddress! + done, buffer.count - done)
-                    if count <= 0 { break }
-                    done += count
-                }
-            } }
-            close(inputFD)
-        }
-        writer.start()
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(outputPipe[0], &chunk, chunk.count)
-            if count <= 0 { break }
-            output.append(contentsOf: chunk[0..<count])
-        }
-        close(outputPipe[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exitStatus, output: String(decoding: output, as: UTF8.self))
+        let result = try Subprocess.run(executable, arguments, in: directory, input: input.map { Array($0) } ?? [], discardOutput: discardOutput)
+        return Result(status: result.status, output: result.output)
     }
 
     static func git(_ arguments: [String], in directory: String, input: Data? = nil) throws -> String {

@@ -8,6 +8,7 @@ import GitKit
 import OrchModel
 import OrchStore
 
+signal(SIGPIPE, SIG_IGN)
 let quick = CommandLine.arguments.contains("--quick")
 let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
 let orchBinary = binDirectory + "/git-orch"
