@@ -116,6 +116,7 @@ extension GraphOperation {
                 throw .invalidTransition(id: graph.describe(id), from: task.status, operation: "release")
             }
             let previous = task.assignee
+            task.epoch += 1
             task.status = .open
             task.assignee = nil
             task.failureReason = nil
@@ -173,6 +174,8 @@ extension GraphOperation {
     }
 
     private func outcome(_ task: Task, _ summary: String, _ kind: String, _ ids: [TaskID]) -> OperationOutcome {
+        var task = task
+        task.clock += 1
         return OperationOutcome(changed: [task], summary: summary, kind: kind, taskIDs: ids)
     }
 }

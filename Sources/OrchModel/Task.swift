@@ -25,12 +25,18 @@ public struct Task: Sendable, Equatable {
     public var failureReason: String?
     public var created: Timestamp
     public var updated: Timestamp
+    /// A Lamport clock: every change to the task adds one, a merge takes the larger. It decides
+    /// which side's edit of a field wins when two clones changed it differently.
+    public var clock: Int
+    /// How many times the task was released; a release outranks any status of an older epoch
+    /// when clones merge, which is what lets a released task go back to `open`.
+    public var epoch: Int
 
     public init(
         id: TaskID, title: String, body: String = "", status: TaskStatus = .open, role: String? = nil,
         priority: Int = 0, deps: [TaskID] = [], assignee: String? = nil, attempts: Int = 0,
         labels: [String] = [], files: [String] = [], failureReason: String? = nil,
-        created: Timestamp, updated: Timestamp? = nil
+        created: Timestamp, updated: Timestamp? = nil, clock: Int = 0, epoch: Int = 0
     ) {
         self.id = id
         self.title = title
@@ -48,5 +54,7 @@ public struct Task: Sendable, Equatable {
         self.failureReason = failureReason
         self.created = created
         self.updated = updated ?? created
+        self.clock = clock
+        self.epoch = epoch
     }
 }

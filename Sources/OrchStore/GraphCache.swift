@@ -11,7 +11,7 @@ import OrchModel
 /// snapshot at another commit is only a starting point for an incremental read from git, and any
 /// unreadable cache is ignored and rewritten.
 struct GraphCache {
-    static let magic = Array("git-orch graph cache 2\n".utf8)
+    static let magic = Array("git-orch graph cache 3\n".utf8)
     let path: String
 
     init(repository: Repository) {
@@ -90,6 +90,8 @@ struct GraphCache {
             writer.optionalString(task.failureReason)
             writer.i64(task.created.microseconds)
             writer.i64(task.updated.microseconds)
+            writer.i64(Int64(task.clock))
+            writer.i64(Int64(task.epoch))
         }
         writer.u32(UInt32(snapshot.corrupt.count))
         for entry in snapshot.corrupt {
@@ -127,7 +129,7 @@ struct GraphCache {
         let format = Int(try reader.u32())
         var buckets: [String: OID] = [:]
         for _ in 0..<(try reader.count(minimumSize: 24)) { buckets[try reader.string()] = try reader.oid() }
-        let count = try reader.count(minimumSize: 84)  // the smallest task record
+        let count = try reader.count(minimumSize: 100)  // the smallest task record
         var tasks: [Task] = []
         var blobs: [TaskID: OID] = [:]
         tasks.reserveCapacity(count)
@@ -149,10 +151,12 @@ struct GraphCache {
             let failure = try reader.optionalString()
             let created = Timestamp(microseconds: try reader.i64())
             let updated = Timestamp(microseconds: try reader.i64())
+            let clock = Int(try reader.i64())
+            let epoch = Int(try reader.i64())
             tasks.append(Task(
                 id: id, title: title, body: body, status: status, role: role,
                 priority: priority, deps: deps, assignee: assignee, attempts: attempts, labels: labels,
-                files: files, failureReason: failure, created: created, updated: updated))
+                files: files, failureReason: failure, created: created, updated: updated, clock: clock, epoch: epoch))
             blobs[id] = blob
         }
         var corrupt: [CorruptEntry] = []

@@ -43,6 +43,14 @@ struct GraphWriter {
             var rootEntries = try repository.treeEntries(base.rootTree)
             rootEntries.removeAll { $0.name == "tasks" }
             rootEntries.append(TreeEntry(name: "tasks", oid: tasksTree, kind: .tree))
+            if base.format < TaskFile.formatVersion {
+                // An older graph is upgraded by its first write: every task written from now on
+                // has the newer fields, and meta.json says so.
+                let meta = try repository.writeBlob(TaskFile.encodeMeta())
+                rootEntries.removeAll { $0.name == "meta.json" }
+                rootEntries.append(TreeEntry(name: "meta.json", oid: meta, kind: .blob))
+                next.metaBlob = meta
+            }
             let rootTree = try repository.writeTree(rootEntries)
             let commit = try repository.createCommit(tree: rootTree, parents: [base.commit], message: message)
             next.commit = commit
@@ -61,6 +69,8 @@ struct GraphWrite {
     var tasksTree: OID?
     var buckets: [String: OID] = [:]
     var blobs: [TaskID: OID] = [:]
+    /// Set when the write upgraded meta.json to the current format.
+    var metaBlob: OID?
 }
 
 extension GraphSnapshot {
@@ -72,5 +82,9 @@ extension GraphSnapshot {
         buckets.merge(write.buckets) { $1 }
         blobs.merge(write.blobs) { $1 }
         graph.upsert(write.changed)
+        if let meta = write.metaBlob {
+            metaBlob = meta
+            format = TaskFile.formatVersion
+        }
     }
 }

@@ -5,7 +5,9 @@ public import OrchModel
 public enum TaskFile {
     /// The graph format this build writes and understands. History:
     /// 1 — tasks/<2 hex>/<16 hex>.json, canonical JSON, meta.json {"format": 1}.
-    public static let formatVersion = 1
+    /// 2 — task files gain "clock" (Lamport) and "epoch" (releases), used to merge clones;
+    ///     format 1 graphs are read with both at 0 and upgraded by the next write.
+    public static let formatVersion = 2
 
     public static func path(of id: TaskID) -> String { "tasks/\(id.fanOut)/\(id.hex).json" }
 
@@ -29,6 +31,8 @@ public enum TaskFile {
         guard FieldRules.priorityRange.contains(priority) else { throw fail("priority \(priority) is out of range") }
         let attempts = record.attempts ?? 0
         guard (0...1_000_000).contains(attempts) else { throw fail("attempts \(attempts) is out of range") }
+        let clock = record.clock ?? 0, epoch = record.epoch ?? 0
+        guard clock >= 0, epoch >= 0, epoch <= 1_000_000 else { throw fail("clock or epoch is out of range") }
         var updated = created
         if let text = record.updated {
             guard let parsed = Timestamp(iso8601: text) else { throw fail("bad updated time") }
@@ -43,7 +47,7 @@ public enum TaskFile {
             id: id, title: record.title, body: record.body ?? "", status: status, role: record.role,
             priority: priority, deps: deps, assignee: record.assignee, attempts: attempts,
             labels: record.labels ?? [], files: record.files ?? [], failureReason: record.failure,
-            created: created, updated: updated)
+            created: created, updated: updated, clock: clock, epoch: epoch)
     }
 
     public static func encodeMeta() -> [UInt8] { Array("{\n  \"format\": \(formatVersion)\n}\n".utf8) }
@@ -68,6 +72,8 @@ public enum TaskFile {
         var deps: [String]?
         var assignee: String?
         var attempts: Int?
+        var clock: Int?
+        var epoch: Int?
         var labels: [String]?
         var files: [String]?
         var failure: String?

@@ -103,9 +103,6 @@ public final class TaskStore {
         while true {
             guard let head = try headCommit() else { throw .notInitialized }
             let base = try snapshot(at: head)
-            guard base.format == TaskFile.formatVersion else {
-                throw .unsupportedFormat(found: base.format, supported: TaskFile.formatVersion)
-            }
             let outcome: OperationOutcome
             do {
                 outcome = try operation.outcome(on: base.graph, at: clock())

@@ -41,9 +41,9 @@ import Testing
             id: TaskID("00000000000000ab")!, title: "say \"hi\"\\", body: "line1\nline2\u{1}", role: "qa-engineer",
             priority: 3, deps: [TaskID(value: 2), TaskID(value: 1), TaskID(value: 2)], labels: ["x"], created: Timestamp(microseconds: 0))
         let compact = String(decoding: TaskJSON.encode(t), as: UTF8.self)
-        #expect(compact == #"{"assignee":null,"attempts":0,"body":"line1\nline2\u0001","created":"1970-01-01T00:00:00.000000Z","deps":["0000000000000001","0000000000000002"],"failure":null,"files":[],"id":"00000000000000ab","labels":["x"],"priority":3,"role":"qa-engineer","status":"open","title":"say \"hi\"\\","updated":"1970-01-01T00:00:00.000000Z"}"#)
+        #expect(compact == #"{"assignee":null,"attempts":0,"body":"line1\nline2\u0001","clock":0,"created":"1970-01-01T00:00:00.000000Z","deps":["0000000000000001","0000000000000002"],"epoch":0,"failure":null,"files":[],"id":"00000000000000ab","labels":["x"],"priority":3,"role":"qa-engineer","status":"open","title":"say \"hi\"\\","updated":"1970-01-01T00:00:00.000000Z"}"#)
         let pretty = String(decoding: TaskJSON.encode(t, pretty: true), as: UTF8.self)
-        #expect(pretty.split(separator: "\n").count == 16)
+        #expect(pretty.split(separator: "\n").count == 18)
         #expect(pretty.hasPrefix("{\n  \"assignee\": null,\n"))
     }
 }

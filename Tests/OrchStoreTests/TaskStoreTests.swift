@@ -42,7 +42,7 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         // The tree is plain git: task files are readable with the git CLI.
         let file = try repo.git("show", "refs/orch/graph:tasks/\(b.fanOut)/\(b.hex).json")
         #expect(file.contains("\"title\": \"api\""))
-        #expect(try repo.git("show", "refs/orch/graph:meta.json").contains("\"format\": 1"))
+        #expect(try repo.git("show", "refs/orch/graph:meta.json").contains("\"format\": 2"))
         #expect(try store.snapshot().graph.readyTasks().map(\.id) == [b])
     }
 
@@ -112,6 +112,7 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         expected.assignee = "rose"
         expected.status = .claimed
         expected.attempts = 1
+        expected.clock = 1
         expected.updated = try #require(refreshed[ids[3]]).updated
         #expect(refreshed[ids[3]] == expected)
         #expect(ids.filter { $0 != ids[3] }.allSatisfy { refreshed[$0] == rebuilt.graph[$0] })
@@ -162,15 +163,33 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         #expect(try makeStore(repo, usesCache: false).snapshot().corrupt.first?.id == victim)
     }
 
+    @Test func aFormatOneGraphIsReadAndUpgradedByTheNextWrite() throws {
+        let repo = try TemporaryRepository()
+        let meta = try Run.git(["hash-object", "-w", "--stdin"], in: repo.path, input: Data("{\"format\": 1}\n".utf8))
+        let id = "00000000000000aa"
+        let task = "{\"assignee\": null, \"attempts\": 0, \"body\": \"\", \"created\": \"2026-01-01T00:00:00.000000Z\", \"deps\": [], \"failure\": null, \"files\": [], \"id\": \"\(id)\", \"labels\": [], \"priority\": 0, \"role\": null, \"status\": \"open\", \"title\": \"old\", \"updated\": \"2026-01-01T00:00:00.000000Z\"}\n"
+        let blob = try Run.git(["hash-object", "-w", "--stdin"], in: repo.path, input: Data(task.utf8))
+        let bucket = try Run.git(["mktree"], in: repo.path, input: Data("100644 blob \(blob)\t\(id).json\n".utf8))
+        let tasks = try Run.git(["mktree"], in: repo.path, input: Data("040000 tree \(bucket)\t00\n".utf8))
+        let root = try Run.git(["mktree"], in: repo.path, input: Data("100644 blob \(meta)\tmeta.json\n040000 tree \(tasks)\ttasks\n".utf8))
+        try repo.git("update-ref", "refs/orch/graph", try repo.git("commit-tree", root, "-m", "format 1"))
+        let store = try makeStore(repo)
+        let old = try #require(TaskID(id))
+        #expect(try store.snapshot().graph[old]?.clock == 0)
+        try store.apply(.claim(old, worker: "indigo", role: nil))
+        #expect(try repo.git("show", "refs/orch/graph:meta.json").contains("\"format\": 2"))
+        #expect(try makeStore(repo, usesCache: false).snapshot().graph[old]?.clock == 1)
+    }
+
     @Test func aNewerFormatIsRefused() throws {
         let repo = try TemporaryRepository()
         let store = try makeStore(repo)
         try store.initialize()
-        let meta = try Run.git(["hash-object", "-w", "--stdin"], in: repo.path, input: Data("{\"format\": 2}".utf8))
+        let meta = try Run.git(["hash-object", "-w", "--stdin"], in: repo.path, input: Data("{\"format\": 3}".utf8))
         let tree = try Run.git(["mktree"], in: repo.path, input: Data("100644 blob \(meta)\tmeta.json\n".utf8))
         let commit = try repo.git("commit-tree", tree, "-m", "future")
         try repo.git("update-ref", "refs/orch/graph", commit)
-        #expect(throws: StoreError.unsupportedFormat(found: 2, supported: 1)) { try makeStore(repo).snapshot() }
+        #expect(throws: StoreError.unsupportedFormat(found: 3, supported: 2)) { try makeStore(repo).snapshot() }
     }
 
     @Test func importIsAllOrNothing() throws {
