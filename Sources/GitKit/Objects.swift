@@ -209,3 +209,24 @@ extension Repository {
         return git_odb_exists(odb, &raw) == 1
     }
 }
+
+extension Repository {
+    /// The best common ancestor of two commits, nil when they share no history.
+    public func mergeBase(_ one: OID, _ two: OID) throws(GitError) -> OID? {
+        var out = git_oid()
+        var a = one.raw, b = two.raw
+        let result = git_merge_base(&out, handle, &a, &b)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_merge_base")
+        return OID(out)
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` (or the same commit).
+    public func isAncestor(_ ancestor: OID, of descendant: OID) throws(GitError) -> Bool {
+        if ancestor == descendant { return true }
+        var a = descendant.raw, b = ancestor.raw
+        let result = git_graph_descendant_of(handle, &a, &b)
+        try check(result, "git_graph_descendant_of")
+        return result == 1
+    }
+}

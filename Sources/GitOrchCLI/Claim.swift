@@ -1,4 +1,5 @@
 import ArgumentParser
+import GitKit
 import OrchModel
 import OrchStore
 
@@ -21,6 +22,9 @@ extension GitOrch {
         @Option(help: "The worker's role: only tasks for this role (or for any role) are taken.")
         var role: String?
 
+        @Option(help: "Claim through this remote: the claim counts only once a push carrying it succeeds. Default: git config orch.claimRemote.")
+        var remote: String?
+
         @OptionGroup var output: JSONOption
 
         func validate() throws {
@@ -36,14 +40,19 @@ extension GitOrch {
             let context = try Context.open()
             var wanted: TaskID?
             if let id { wanted = try context.resolve(id, in: try context.snapshot()) }
-            let applied: OrchStore.TaskStore.Applied
+            let remoteName = remote ?? (try? context.store.repository.configString("orch.claimRemote"))
+            let remoteGit = try remoteName.map { (name) throws(CLIError) in try context.remote(named: name) }
+            let task: Task
             do {
-                applied = try context.store.apply(.claim(wanted, worker: worker, role: role))
+                if let remoteGit {
+                    task = try context.store.claimThroughRemote(wanted, worker: worker, role: role, remote: remoteGit)
+                } else {
+                    task = try context.store.apply(.claim(wanted, worker: worker, role: role)).outcome.changed[0]
+                }
             } catch {
                 if case .graph(.nothingClaimable) = error { throw CLIError.nothingClaimable(error.description) }
                 throw CLIError.store(error)
             }
-            let task = applied.outcome.changed[0]
             context.console.write(output.json ? TaskFormatting.json(task) : Array((task.id.hex + "\n").utf8))
         }
     }

@@ -16,7 +16,7 @@ struct GraphWriter {
 
     /// Commits `changed` on top of `base` without touching `base`; the caller adopts the result
     /// into its snapshot only once the ref moved to the commit.
-    func commit(_ changed: [Task], onto base: GraphSnapshot, message: String) throws(StoreError) -> GraphWrite {
+    func commit(_ changed: [Task], onto base: GraphSnapshot, message: String, extraParents: [OID] = []) throws(StoreError) -> GraphWrite {
         try git { () throws(GitError) in
             var next = GraphWrite(changed: changed)
             var byBucket: [String: [Task]] = [:]
@@ -52,7 +52,7 @@ struct GraphWriter {
                 next.metaBlob = meta
             }
             let rootTree = try repository.writeTree(rootEntries)
-            let commit = try repository.createCommit(tree: rootTree, parents: [base.commit], message: message)
+            let commit = try repository.createCommit(tree: rootTree, parents: [base.commit] + extraParents, message: message)
             next.commit = commit
             next.rootTree = rootTree
             next.tasksTree = tasksTree

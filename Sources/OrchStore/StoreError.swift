@@ -10,6 +10,10 @@ public enum StoreError: Error, Sendable, Equatable {
     case graph(GraphError)
     case git(GitError)
     case invalidInput(String)
+    /// Talking to a remote failed (unreachable, unknown, authentication).
+    case remote(String, String)
+    /// The remote refused to store `refs/orch/*` (a hook or a hosting policy).
+    case remoteRefused(String, String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -23,6 +27,9 @@ extension StoreError: CustomStringConvertible {
         case .graph(let error): error.description
         case .git(let error): "git: \(error.description)"
         case .invalidInput(let message): message
+        case .remote(let remote, let message): "remote '\(remote)': \(message)"
+        case .remoteRefused(let remote, let reason):
+            "remote '\(remote)' refuses refs/orch/* (\(reason)); git-orch keeps its shared state there, so this remote cannot carry it"
         }
     }
 }

@@ -17,7 +17,8 @@ public final class TaskStore {
     /// How long to wait for another writer's ref lock, and when a lock counts as left by a crash.
     public var lockPolicy: LockPolicy
     public private(set) var statistics = Statistics()
-    private var current: GraphSnapshot?
+    /// The last snapshot read or written (the sync code in this module updates it too).
+    var current: GraphSnapshot?
     private var cache: GraphCache
 
     public struct Statistics: Sendable, Equatable {
@@ -73,6 +74,13 @@ public final class TaskStore {
     public func snapshot() throws(StoreError) -> GraphSnapshot {
         guard let head = try headCommit() else { throw .notInitialized }
         return try snapshot(at: head)
+    }
+
+    /// The graph at any commit (a remote head, a merge base), read incrementally from a copy of
+    /// the current snapshot, which stays as it is.
+    func snapshotAt(_ commit: OID) throws(StoreError) -> GraphSnapshot {
+        if let current, current.commit == commit { return current }
+        return try GraphLoader(repository: repository).load(commit: commit, reusing: current)
     }
 
     private func snapshot(at head: OID) throws(StoreError) -> GraphSnapshot {

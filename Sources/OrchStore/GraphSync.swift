@@ -1,0 +1,125 @@
+public import GitKit
+public import OrchModel
+
+/// What a sync did.
+public struct SyncReport: Sendable {
+    public enum Action: String, Sendable {
+        /// Local and remote were the same.
+        case upToDate = "up-to-date"
+        /// The remote had no graph, or only older history: local state was pushed.
+        case pushed
+        /// Local had no graph, or only older history: it moved to the remote's.
+        case pulled
+        /// Both had new operations: they were merged, and the merge was pushed.
+        case merged
+    }
+
+    public var action: Action
+    public var remote: String
+    /// The graph head both sides have after the sync.
+    public var head: OID?
+    /// Tasks the merge changed in the local graph.
+    public var mergedTasks: Int
+    /// Conflicts the merge resolved, and how.
+    public var notes: [GraphMerge.Note]
+    /// Rounds of fetch, merge and push (more than one when the remote moved meanwhile).
+    public var rounds: Int
+}
+
+extension TaskStore {
+    /// Brings `refs/orch/graph` and the remote's into one state: fetch into the tracking
+    /// namespace, fast-forward or merge three-way (`GraphMerge`), push with a lease on what was
+    /// fetched, and start again when the remote moved meanwhile.
+    public func sync(with remote: RemoteGit, maxRounds: Int = 20) throws(StoreError) -> SyncReport {
+        var mergedTasks = 0
+        var notes: [GraphMerge.Note] = []
+        for round in 1...maxRounds {
+            try remote.fetch()
+            let theirs = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
+            let ours = try headCommit()
+            func report(_ action: SyncReport.Action, _ head: OID?) -> SyncReport {
+                SyncReport(action: mergedTasks > 0 || !notes.isEmpty ? .merged : action, remote: remote.remote, head: head,
+                           mergedTasks: mergedTasks, notes: notes, rounds: round)
+            }
+            switch (ours, theirs) {
+            case (nil, nil):
+                throw .notInitialized
+            case (nil, let theirs?):
+                if try moveLocal(to: theirs, from: nil) { return report(.pulled, theirs) }
+            case (let ours?, nil):
+                if try push(ours, to: remote, expecting: nil) { return report(.pushed, ours) }
+            case (let ours?, let theirs?) where ours == theirs:
+                return report(.upToDate, ours)
+            case (let ours?, let theirs?):
+                let base = try git { () throws(GitError) in try repository.mergeBase(ours, theirs) }
+                if base == theirs {
+                    if try push(ours, to: remote, expecting: theirs) { return report(.pushed, ours) }
+                } else if base == ours {
+                    if try moveLocal(to: theirs, from: ours) { return report(.pulled, theirs) }
+                } else {
+                    let merge = try mergeCommit(ours: ours, theirs: theirs, base: base, remote: remote.remote)
+                    guard try moveLocal(to: merge.commit, from: ours, adopting: merge.write) else { continue }
+                    mergedTasks += merge.result.changed.count
+                    notes += merge.result.notes
+                    if try push(merge.commit, to: remote, expecting: theirs) { return report(.merged, merge.commit) }
+                }
+            }
+        }
+        throw .remote(remote.remote, "the remote kept moving; gave up after \(maxRounds) rounds (run 'git orch sync' again)")
+    }
+
+    /// Claims a task so that the claim counts only once a push carrying it succeeded: claim
+    /// locally on top of the remote's state, push with a lease; when the remote moved, sync
+    /// (merging our claim with theirs) and check whether the merged graph still gives us the task.
+    public func claimThroughRemote(
+        _ wanted: TaskID?, worker: String, role: String?, remote: RemoteGit, maxRounds: Int = 50
+    ) throws(StoreError) -> Task {
+        for _ in 1...maxRounds {
+            _ = try sync(with: remote)
+            let fetched = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
+            let applied = try apply(.claim(wanted, worker: worker, role: role))
+            let claimed = applied.outcome.changed[0]
+            if try push(applied.commit, to: remote, expecting: fetched) { return claimed }
+            // Someone pushed first. Merge their graph with our claim and see who holds the task.
+            _ = try sync(with: remote)
+            let now = try snapshot().graph[claimed.id]
+            if now?.status == .claimed && now?.assignee == worker && now?.epoch == claimed.epoch { return now! }
+            if wanted != nil { throw .graph(.alreadyClaimed(id: claimed.id.hex, by: now?.assignee ?? "another worker")) }
+        }
+        throw .remote(remote.remote, "could not settle a claim after \(maxRounds) rounds")
+    }
+
+    /// Pushes and, when it lands, records the new remote head in the tracking ref.
+    private func push(_ commit: OID, to remote: RemoteGit, expecting: OID?) throws(StoreError) -> Bool {
+        guard try remote.push(commit, expecting: expecting) == .pushed else { return false }
+        let tracked = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
+        _ = try git { () throws(GitError) in
+            try repository.compareAndSwapReference(remote.trackingRef(), to: commit, expecting: tracked, message: "git-orch: pushed")
+        }
+        return true
+    }
+
+    /// Moves the local graph by compare-and-swap; false when another local writer moved it first.
+    private func moveLocal(to commit: OID, from expected: OID?, adopting write: GraphWrite? = nil) throws(StoreError) -> Bool {
+        let moved = try git { () throws(GitError) in
+            try repository.compareAndSwapReference(StateRefs.graph, to: commit, expecting: expected, message: "git-orch: sync", lockPolicy: lockPolicy)
+        }
+        if moved, let write, var adopted = current, adopted.commit == expected {
+            current = nil
+            adopted.adopt(write)
+            current = adopted
+        }
+        return moved
+    }
+
+    private func mergeCommit(ours: OID, theirs: OID, base: OID?, remote: String) throws(StoreError) -> (commit: OID, write: GraphWrite, result: GraphMerge.Result) {
+        let ourSnapshot = try snapshotAt(ours)
+        let theirSnapshot = try snapshotAt(theirs)
+        let baseGraph = try base.map { (commit) throws(StoreError) in try snapshotAt(commit).graph } ?? TaskGraph()
+        let result = GraphMerge.merge(base: baseGraph, ours: ourSnapshot.graph, theirs: theirSnapshot.graph)
+        var message = "merge \(remote): \(result.changed.count) tasks changed, \(result.notes.count) conflicts resolved\n\nOrch-Operation: merge\n"
+        for note in result.notes.prefix(50) { message += "Orch-Conflict: \(note)\n" }
+        let write = try GraphWriter(repository: repository).commit(result.changed, onto: ourSnapshot, message: message, extraParents: [theirs])
+        return (write.commit, write, result)
+    }
+}
