@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import GitKit
 public import OrchModel
 
@@ -68,23 +71,39 @@ extension TaskStore {
         throw .remote(remote.remote, "the remote kept moving; gave up after \(maxRounds) rounds (run 'git orch sync' again)")
     }
 
-    /// Claims a task so that the claim counts only once a push carrying it succeeded: claim
-    /// locally on top of the remote's state, push with a lease; when the remote moved, sync
-    /// (merging our claim with theirs) and check whether the merged graph still gives us the task.
+    /// Claims a task so that the claim counts only once a push carrying it succeeded: the claim
+    /// is computed on the remote's head just fetched, committed on top of it (not on local state)
+    /// and pushed with a lease on that head. A lost race means fetch and try again, so a published
+    /// claim was always made on a graph where the task was free, and no later push can drop it.
+    /// Local state then takes the claim (fast-forward, or a sync when it has moved meanwhile).
     public func claimThroughRemote(
-        _ wanted: TaskID?, worker: String, role: String?, remote: RemoteGit, maxRounds: Int = 50
+        _ wanted: TaskID?, worker: String, role: String?, remote: RemoteGit, maxRounds: Int = 200
     ) throws(StoreError) -> Task {
-        for _ in 1...maxRounds {
-            _ = try sync(with: remote)
-            let fetched = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
-            let applied = try apply(.claim(wanted, worker: worker, role: role))
-            let claimed = applied.outcome.changed[0]
-            if try push(applied.commit, to: remote, expecting: fetched) { return claimed }
-            // Someone pushed first. Merge their graph with our claim and see who holds the task.
-            _ = try sync(with: remote)
-            let now = try snapshot().graph[claimed.id]
-            if now?.status == .claimed && now?.assignee == worker && now?.epoch == claimed.epoch { return now! }
-            if wanted != nil { throw .graph(.alreadyClaimed(id: claimed.id.hex, by: now?.assignee ?? "another worker")) }
+        let writer = GraphWriter(repository: repository)
+        for round in 1...maxRounds {
+            try remote.fetch()
+            guard let published = try git({ () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }) else {
+                // Nothing published yet: publish local state first.
+                _ = try sync(with: remote)
+                continue
+            }
+            let snapshot = try snapshotAt(published)
+            let outcome: OperationOutcome
+            do {
+                outcome = try GraphOperation.claim(wanted, worker: worker, role: role).outcome(on: snapshot.graph, at: clock())
+            } catch {
+                throw .graph(error)
+            }
+            let write = try writer.commit(outcome.changed, onto: snapshot, message: outcome.commitMessage)
+            guard try push(write.commit, to: remote, expecting: published) else {
+                statistics.lostRaces += 1
+                // Many claimers on one remote: spread the retries so they stop colliding in lockstep.
+                if round > 2 { usleep(UInt32.random(in: 0...UInt32(min(50_000, 2_000 * round)))) }
+                continue
+            }
+            statistics.operations += 1
+            if try !moveLocal(to: write.commit, from: published) { _ = try sync(with: remote) }
+            return outcome.changed[0]
         }
         throw .remote(remote.remote, "could not settle a claim after \(maxRounds) rounds")
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import GitKit
 
 /// The git CLI for what libgit2 1.5 cannot do: push atomically with a lease. Fetching goes
@@ -22,8 +25,14 @@ public struct RemoteGit: Sendable {
 
     /// Fetches the remote's `refs/orch/*` into the tracking namespace.
     public func fetch() throws(StoreError) {
-        let result = try git(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", remote, fetchRefspec])
-        guard result.status == 0 else { throw .remote(remote, firstLine(result.errorOutput)) }
+        for attempt in 1...20 {
+            let result = try git(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", remote, fetchRefspec])
+            if result.status == 0 { return }
+            // Another process of this clone fetched at the same moment and holds (or just moved)
+            // the tracking ref: its fetch brings the same data, so wait a little and fetch again.
+            guard result.errorOutput.contains("cannot lock ref"), attempt < 20 else { throw .remote(remote, firstLine(result.errorOutput)) }
+            usleep(UInt32.random(in: 1_000...UInt32(5_000 * attempt)))
+        }
     }
 
     public enum PushOutcome: Sendable, Equatable {
@@ -43,9 +52,11 @@ public struct RemoteGit: Sendable {
         let lines = (result.output + "\n" + result.errorOutput).split(separator: "\n").map(String.init)
         if let rejected = lines.first(where: { $0.hasPrefix("!") }) {
             let reason = rejected.split(separator: "\t").last.map(String.init) ?? rejected
-            if reason.contains("stale info") || reason.contains("fetch first") || reason.contains("non-fast-forward") {
-                return .stale
-            }
+            // Losing a race shows up client-side (stale lease) or server-side (the ref moved or was
+            // locked by a concurrent push); both mean fetch, merge and try again.
+            let raceSigns = ["stale info", "fetch first", "non-fast-forward", "atomic transaction failed", "failed to update ref",
+                             "cannot lock ref", "incorrect old value", "failed to lock"]
+            if raceSigns.contains(where: { reason.contains($0) }) { return .stale }
             throw .remoteRefused(remote, reason.trimmingCharacters(in: " ()[]"))
         }
         throw .remote(remote, firstLine(result.errorOutput))

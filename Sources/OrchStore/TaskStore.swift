@@ -16,7 +16,7 @@ public final class TaskStore {
     public var usesCache: Bool
     /// How long to wait for another writer's ref lock, and when a lock counts as left by a crash.
     public var lockPolicy: LockPolicy
-    public private(set) var statistics = Statistics()
+    public internal(set) var statistics = Statistics()
     /// The last snapshot read or written (the sync code in this module updates it too).
     var current: GraphSnapshot?
     private var cache: GraphCache

@@ -94,6 +94,12 @@ public struct GitCLIFailure: Error, CustomStringConvertible {
     public var status: Int32
     public var stderr: String
     public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
+
+    public init(arguments: [String], status: Int32, stderr: String) {
+        self.arguments = arguments
+        self.status = status
+        self.stderr = stderr
+    }
 }
 
 /// Where the `git-orch` binary built with the tests is.
