@@ -40,7 +40,7 @@ enum ConcurrentClaimBenchmark {
 }
 
 /// Results gathered from the claiming threads.
-private final class Tally: @unchecked Sendable {
+final class Tally: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var claimed: [String] = []
     private(set) var failures = 0
