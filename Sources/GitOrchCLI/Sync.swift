@@ -32,7 +32,7 @@ extension GitOrch {
                     TaskJSON.appendString(note.message, to: &out)
                     out.append(UInt8(ascii: "}"))
                 }
-                out += Array("],\"head\":\(report.head.map { "\"\($0.hex)\"" } ?? "null"),\"mergedTasks\":\(report.mergedTasks),\"remote\":".utf8)
+                out += Array("],\"notesChanged\":\(report.notesChanged),\"head\":\(report.head.map { "\"\($0.hex)\"" } ?? "null"),\"mergedTasks\":\(report.mergedTasks),\"remote\":".utf8)
                 TaskJSON.appendString(report.remote, to: &out)
                 out += Array(",\"rounds\":\(report.rounds)}\n".utf8)
                 context.console.write(out)
@@ -46,6 +46,7 @@ extension GitOrch {
             case .merged: lines.append("Merged with \(report.remote): \(report.mergedTasks) tasks changed, \(report.notes.count) conflicts resolved; pushed.")
             }
             for note in report.notes { lines.append("  conflict \(note)") }
+            if report.notesChanged > 0 { lines.append("Notes: \(report.notesChanged) refs under refs/notes/orch/ exchanged.") }
             context.console.print(lines.joined(separator: "\n"))
         }
     }

@@ -27,6 +27,8 @@ public struct SyncReport: Sendable {
     public var notes: [GraphMerge.Note]
     /// Rounds of fetch, merge and push (more than one when the remote moved meanwhile).
     public var rounds: Int
+    /// Notes refs (`refs/notes/orch/*`) that moved on either side.
+    public var notesChanged = 0
 }
 
 extension TaskStore {
@@ -34,6 +36,12 @@ extension TaskStore {
     /// namespace, fast-forward or merge three-way (`GraphMerge`), push with a lease on what was
     /// fetched, and start again when the remote moved meanwhile.
     public func sync(with remote: RemoteGit, maxRounds: Int = 20) throws(StoreError) -> SyncReport {
+        var report = try syncGraph(with: remote, maxRounds: maxRounds)
+        report.notesChanged = try syncNotes(with: remote)
+        return report
+    }
+
+    private func syncGraph(with remote: RemoteGit, maxRounds: Int) throws(StoreError) -> SyncReport {
         var mergedTasks = 0
         var notes: [GraphMerge.Note] = []
         for round in 1...maxRounds {
@@ -106,6 +114,37 @@ extension TaskStore {
             return outcome.changed[0]
         }
         throw .remote(remote.remote, "could not settle a claim after \(maxRounds) rounds")
+    }
+
+    /// Brings `refs/notes/orch/*` and the remote's together: fast-forward either way, or git's
+    /// notes merge, then push with a lease. Returns how many notes refs changed on either side.
+    /// Runs after a graph sync, whose fetch brought the remote's notes.
+    public func syncNotes(with remote: RemoteGit) throws(StoreError) -> Int {
+        let local = try git { () throws(GitError) in try repository.references(matching: "refs/notes/orch/*") }
+        let tracked = try git { () throws(GitError) in try repository.references(matching: "refs/notes/orch-remotes/\(remote.remote)/*") }
+        var names = Set(local.map { String($0.name.dropFirst("refs/notes/orch/".count)) })
+        names.formUnion(tracked.map { String($0.name.dropFirst("refs/notes/orch-remotes/\(remote.remote)/".count)) })
+        var changed = 0
+        for name in names.sorted() {
+            let localRef = "refs/notes/orch/\(name)", trackingRef = remote.notesTrackingRef(name)
+            let ours = local.first { $0.name == localRef }?.target
+            let theirs = tracked.first { $0.name == trackingRef }?.target
+            if ours == theirs { continue }
+            if let theirs, try ours.map({ (ours) throws(StoreError) in try git { () throws(GitError) in try repository.isAncestor(ours, of: theirs) } }) ?? true {
+                _ = try git { () throws(GitError) in try repository.compareAndSwapReference(localRef, to: theirs, expecting: ours, message: "git-orch: sync notes") }
+                changed += 1
+                continue
+            }
+            if let theirs, let ours, try !git({ () throws(GitError) in try repository.isAncestor(theirs, of: ours) }) {
+                try remote.mergeNotes(local: localRef, remoteTracking: trackingRef)
+            }
+            guard let merged = try git({ () throws(GitError) in try repository.referenceTarget(localRef) }) else { continue }
+            if try remote.push(merged, toRef: localRef, expecting: theirs) == .pushed {
+                _ = try git { () throws(GitError) in try repository.compareAndSwapReference(trackingRef, to: merged, expecting: theirs, message: "git-orch: pushed") }
+                changed += 1
+            }
+        }
+        return changed
     }
 
     /// Pushes and, when it lands, records the new remote head in the tracking ref.

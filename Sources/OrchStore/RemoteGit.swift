@@ -23,10 +23,15 @@ public struct RemoteGit: Sendable {
 
     public var fetchRefspec: String { "+refs/orch/*:refs/orch-remotes/\(remote)/*" }
 
+    /// Notes about commits (test results) live under `refs/notes/orch/*` and travel the same way.
+    public var notesFetchRefspec: String { "+refs/notes/orch/*:refs/notes/orch-remotes/\(remote)/*" }
+
+    public func notesTrackingRef(_ name: String) -> String { "refs/notes/orch-remotes/\(remote)/\(name)" }
+
     /// Fetches the remote's `refs/orch/*` into the tracking namespace.
     public func fetch() throws(StoreError) {
         for attempt in 1...20 {
-            let result = try git(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", remote, fetchRefspec])
+            let result = try git(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", remote, fetchRefspec, notesFetchRefspec])
             if result.status == 0 { return }
             // Another process of this clone fetched at the same moment and holds (or just moved)
             // the tracking ref: its fetch brings the same data, so wait a little and fetch again.
@@ -44,7 +49,17 @@ public struct RemoteGit: Sendable {
     /// Pushes `commit` to the remote's `refs/orch/<name>` only if it is still at `expected`
     /// (nil: only if it does not exist yet).
     public func push(_ commit: OID, to name: String = "graph", expecting expected: OID?) throws(StoreError) -> PushOutcome {
-        let ref = "refs/orch/\(name)"
+        try push(commit, toRef: "refs/orch/\(name)", expecting: expected)
+    }
+
+    /// Merges a remote notes ref into the local one with git's own notes merge (`cat_sort_uniq`:
+    /// notes on the same commit from both sides are concatenated, duplicate lines dropped).
+    public func mergeNotes(local: String, remoteTracking: String) throws(StoreError) {
+        let result = try git(["notes", "--ref=\(local)", "merge", "--quiet", "--strategy=cat_sort_uniq", remoteTracking])
+        guard result.status == 0 else { throw .remote(remote, firstLine(result.errorOutput)) }
+    }
+
+    public func push(_ commit: OID, toRef ref: String, expecting expected: OID?) throws(StoreError) -> PushOutcome {
         let result = try git([
             "push", "--porcelain", "--atomic", "--force-with-lease=\(ref):\(expected?.hex ?? "")", remote, "\(commit.hex):\(ref)",
         ])

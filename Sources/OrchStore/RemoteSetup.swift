@@ -6,14 +6,17 @@ extension RemoteGit {
     @discardableResult
     public func configureFetchRefspec() throws(StoreError) -> Bool {
         let key = "remote.\(remote).fetch"
-        let existing = try run(["config", "--get-all", key])
-        if existing.status == 0 && existing.output.split(separator: "\n").contains(where: { $0 == fetchRefspec }) { return false }
         guard try run(["config", "--get", "remote.\(remote).url"]).status == 0 else {
             throw .remote(remote, "no such remote (see 'git remote -v')")
         }
-        let added = try run(["config", "--add", key, fetchRefspec])
-        guard added.status == 0 else { throw .remote(remote, added.errorOutput) }
-        return true
+        let existing = try run(["config", "--get-all", key]).output.split(separator: "\n").map(String.init)
+        var added = false
+        for refspec in [fetchRefspec, notesFetchRefspec] where !existing.contains(refspec) {
+            let result = try run(["config", "--add", key, refspec])
+            guard result.status == 0 else { throw .remote(remote, result.errorOutput) }
+            added = true
+        }
+        return added
     }
 
     private func run(_ arguments: [String]) throws(StoreError) -> Subprocess.Result {

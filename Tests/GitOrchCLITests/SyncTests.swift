@@ -8,7 +8,7 @@ final class Hub: @unchecked Sendable {
     var bare: String { folder.file("hub.git") }
 
     init(tasks: Int) throws {
-        try Run.git(["init", "-q", "--bare", bare], in: folder.path)
+        try Run.git(["init", "-q", "--bare", "--initial-branch=main", bare], in: folder.path)
         let seed = folder.file("seed")
         try Run.git(["init", "-q", "-b", "main", seed], in: folder.path)
         try Run.git(["commit", "-q", "--allow-empty", "-m", "init"], in: seed)
@@ -140,6 +140,22 @@ final class Hub: @unchecked Sendable {
         let tasks = try hub.tasks(in: b)
         #expect(tasks.filter { $0.assignee == "a" }.count == 10)
         #expect(tasks.filter { $0.assignee == "b" }.count == 10)
+    }
+
+    @Test func notesOnCommitsTravelAndMerge() throws {
+        let hub = try Hub(tasks: 1)
+        let a = try hub.clone("a"), b = try hub.clone("b")
+        let head = try Run.git(["rev-parse", "HEAD"], in: a)
+        try Run.git(["notes", "--ref=refs/notes/orch/tests", "add", "-m", "passed on a", head], in: a)
+        try Run.git(["notes", "--ref=refs/notes/orch/tests", "add", "-m", "passed on b", head], in: b)
+        #expect(try Run.orch(["sync"], in: a).status == 0)
+        let merged = try Run.orch(["sync"], in: b)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try Run.orch(["sync"], in: a).status == 0)
+        for clone in [a, b] {
+            let note = try Run.git(["notes", "--ref=refs/notes/orch/tests", "show", head], in: clone)
+            #expect(note.contains("passed on a") && note.contains("passed on b"), "\(clone): \(note)")
+        }
     }
 
     @Test func aRemoteThatRefusesCustomRefsIsNamedPlainly() throws {
