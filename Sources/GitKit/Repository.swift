@@ -79,6 +79,12 @@ public final class Repository {
         return writer
     }
 
+    /// The name and email state commits are written with (see `signature()`).
+    public func commitIdentity() throws(GitError) -> (name: String, email: String) {
+        let signature = try signature()
+        return (signature.name, signature.email)
+    }
+
     /// The signature for commits: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, then `user.name`/`user.email`,
     /// then a fixed fallback so that a machine without a configured identity can still record state.
     func signature() throws(GitError) -> Signature {

@@ -19,9 +19,11 @@ public struct SkillSelector: Sendable {
 
     public enum SelectionError: Error, Equatable, CustomStringConvertible {
         case conflict(String, String)
+        case missingRequirement(String, String)
         public var description: String {
             switch self {
             case .conflict(let a, let b): "skills '\(a)' and '\(b)' conflict and are both required"
+            case .missingRequirement(let skill, let missing): "skill '\(skill)' requires '\(missing)', which is not in the pool"
             }
         }
     }
@@ -86,16 +88,18 @@ public struct SkillSelector: Sendable {
         }
         var cursor = 0
         while cursor < result.count {
-            for id in result[cursor].skill.requires where !result.contains(where: { $0.skill.id == id }) {
-                guard let required = skills[id] else { continue }
+            let requirer = result[cursor].skill
+            for id in requirer.requires where !result.contains(where: { $0.skill.id == id }) {
+                guard let required = skills[id] else { throw .missingRequirement(requirer.id, id) }
                 if let clash = result.first(where: { $0.skill.conflicts.contains(id) || required.conflicts.contains($0.skill.id) }) {
-                    if clash.reason == "matched" && !isRequired(clash.skill.id, by: result) {
-                        result.removeAll { $0.skill.id == clash.skill.id }
-                    } else {
-                        throw .conflict(id, clash.skill.id)
-                    }
+                    // A skill that nothing needs gives way to a requirement; otherwise the two cannot go together.
+                    guard clash.skill.id != requirer.id, clash.reason == "matched", !isRequired(clash.skill.id, by: result),
+                          let position = result.firstIndex(where: { $0.skill.id == clash.skill.id })
+                    else { throw .conflict(id, clash.skill.id) }
+                    result.remove(at: position)
+                    if position < cursor { cursor -= 1 }
                 }
-                result.append(Match(skill: required, score: 0, reason: "required by \(result[cursor].skill.id)"))
+                result.append(Match(skill: required, score: 0, reason: "required by \(requirer.id)"))
             }
             cursor += 1
         }

@@ -64,18 +64,7 @@ public enum GraphMerge {
         var merged = ours
         let id = ours.id
         // Status and the fields that belong to it.
-        let ourRank = (ours.epoch, rank(ours.status)), theirRank = (theirs.epoch, rank(theirs.status))
-        var statusSide = ours
-        if theirRank > ourRank {
-            statusSide = theirs
-        } else if theirRank == ourRank && ours.status == .claimed && ours.assignee != theirs.assignee {
-            let winner = [ours, theirs].min { ($0.assignee ?? "") < ($1.assignee ?? "") }!
-            let loser = winner.assignee == ours.assignee ? theirs : ours
-            statusSide = winner
-            notes.append(Note(task: id, message: "claimed by both \(ours.assignee ?? "?") and \(theirs.assignee ?? "?"); \(winner.assignee ?? "?") keeps it, \(loser.assignee ?? "?") loses it"))
-        } else if theirRank == ourRank && ours.failureReason != theirs.failureReason {
-            statusSide = (ours.failureReason ?? "") >= (theirs.failureReason ?? "") ? ours : theirs
-        }
+        let statusSide = statusWinner(ours, theirs, notes: &notes)
         merged.status = statusSide.status
         merged.assignee = statusSide.assignee
         merged.failureReason = statusSide.failureReason
@@ -95,6 +84,33 @@ public enum GraphMerge {
         merged.created = min(ours.created, theirs.created)
         merged.updated = max(ours.updated, theirs.updated)
         return merged
+    }
+
+    /// Which side's status stands. `done` is final: finished work is never undone by a merge.
+    /// Otherwise the higher (epoch, rank) wins, so a release (which raises the epoch) cancels the
+    /// claim or failure it released. Equal standing held by different workers goes to the worker
+    /// whose name sorts first, and the merge says so.
+    private static func statusWinner(_ ours: Task, _ theirs: Task, notes: inout [Note]) -> Task {
+        if (ours.status == .done) != (theirs.status == .done) {
+            let done = ours.status == .done ? ours : theirs, other = ours.status == .done ? theirs : ours
+            if (other.epoch, rank(other.status)) > (done.epoch, rank(done.status)) {
+                notes.append(Note(task: ours.id, message: "done by \(done.assignee ?? "someone") on one side, \(other.status.rawValue) on the other; done stands"))
+            }
+            return done
+        }
+        let ourRank = (ours.epoch, rank(ours.status)), theirRank = (theirs.epoch, rank(theirs.status))
+        if ourRank != theirRank { return theirRank > ourRank ? theirs : ours }
+        if ours.assignee != theirs.assignee {
+            let winner = [ours, theirs].min { ($0.assignee ?? "") < ($1.assignee ?? "") }!
+            let loser = winner.assignee == ours.assignee ? theirs : ours
+            let verb = ours.status == .claimed ? "claimed" : ours.status.rawValue
+            notes.append(Note(task: ours.id, message: "\(verb) by both \(ours.assignee ?? "?") and \(theirs.assignee ?? "?"); \(winner.assignee ?? "?") keeps it, \(loser.assignee ?? "?") loses it"))
+            return winner
+        }
+        if ours.failureReason != theirs.failureReason {
+            return (ours.failureReason ?? "") >= (theirs.failureReason ?? "") ? ours : theirs
+        }
+        return ours
     }
 
     private static func rank(_ status: TaskStatus) -> Int {

@@ -42,11 +42,17 @@ extension TaskStore {
     }
 
     private func syncGraph(with remote: RemoteGit, maxRounds: Int) throws(StoreError) -> SyncReport {
+        lastRejection = nil
         var mergedTasks = 0
         var notes: [GraphMerge.Note] = []
         for round in 1...maxRounds {
             try remote.fetch()
             let theirs = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
+            // A push lost "to a race" while the remote did not move is no race: the server is stuck
+            // (a stale lock on its side, say). Report it instead of retrying forever.
+            if let (lease, message) = lastRejection, lease == theirs, round > 2 {
+                throw .remote(remote.remote, "pushing refs/orch/graph keeps failing although the remote did not move: \(message)")
+            }
             let ours = try headCommit()
             func report(_ action: SyncReport.Action, _ head: OID?) -> SyncReport {
                 SyncReport(action: mergedTasks > 0 || !notes.isEmpty ? .merged : action, remote: remote.remote, head: head,
@@ -62,7 +68,12 @@ extension TaskStore {
             case (let ours?, let theirs?) where ours == theirs:
                 return report(.upToDate, ours)
             case (let ours?, let theirs?):
-                let base = try git { () throws(GitError) in try repository.mergeBase(ours, theirs) }
+                let base: OID?
+                do {
+                    base = try repository.mergeBase(ours, theirs)
+                } catch {
+                    throw .remote(remote.remote, "its refs/orch/graph is not a git-orch task graph (\(error.message)); local state is untouched")
+                }
                 if base == theirs {
                     if try push(ours, to: remote, expecting: theirs) { return report(.pushed, ours) }
                 } else if base == ours {
@@ -89,11 +100,11 @@ extension TaskStore {
     ) throws(StoreError) -> Task {
         let writer = GraphWriter(repository: repository)
         for round in 1...maxRounds {
-            try remote.fetch()
+            // Publish local state first (an offline claim made here must not be overridden later
+            // by a merge), and fetch what the others published.
+            _ = try sync(with: remote)
             guard let published = try git({ () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }) else {
-                // Nothing published yet: publish local state first.
-                _ = try sync(with: remote)
-                continue
+                throw .remote(remote.remote, "has no task graph after a sync")
             }
             let snapshot = try snapshotAt(published)
             let outcome: OperationOutcome
@@ -110,8 +121,16 @@ extension TaskStore {
                 continue
             }
             statistics.operations += 1
-            if try !moveLocal(to: write.commit, from: published) { _ = try sync(with: remote) }
-            return outcome.changed[0]
+            let claimed = outcome.changed[0]
+            if try !moveLocal(to: write.commit, from: published) {
+                // Local state moved meanwhile: merge it in, and make sure the merge kept our claim.
+                _ = try sync(with: remote)
+                let now = try self.snapshot().graph[claimed.id]
+                guard now?.status == .claimed, now?.assignee == worker else {
+                    throw .graph(.alreadyClaimed(id: claimed.id.hex, by: now?.assignee ?? "another worker"))
+                }
+            }
+            return claimed
         }
         throw .remote(remote.remote, "could not settle a claim after \(maxRounds) rounds")
     }
@@ -149,7 +168,12 @@ extension TaskStore {
 
     /// Pushes and, when it lands, records the new remote head in the tracking ref.
     private func push(_ commit: OID, to remote: RemoteGit, expecting: OID?) throws(StoreError) -> Bool {
-        guard try remote.push(commit, expecting: expecting) == .pushed else { return false }
+        switch try remote.push(commit, expecting: expecting) {
+        case .pushed: lastRejection = nil
+        case .stale(let message):
+            lastRejection = (expecting, message)
+            return false
+        }
         let tracked = try git { () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }
         _ = try git { () throws(GitError) in
             try repository.compareAndSwapReference(remote.trackingRef(), to: commit, expecting: tracked, message: "git-orch: pushed")
@@ -172,8 +196,14 @@ extension TaskStore {
 
     private func mergeCommit(ours: OID, theirs: OID, base: OID?, remote: String) throws(StoreError) -> (commit: OID, write: GraphWrite, result: GraphMerge.Result) {
         let ourSnapshot = try snapshotAt(ours)
-        let theirSnapshot = try snapshotAt(theirs)
-        let baseGraph = try base.map { (commit) throws(StoreError) in try snapshotAt(commit).graph } ?? TaskGraph()
+        let theirSnapshot: GraphSnapshot
+        let baseGraph: TaskGraph
+        do {
+            theirSnapshot = try snapshotAt(theirs)
+            baseGraph = try base.map { (commit) throws(StoreError) in try snapshotAt(commit).graph } ?? TaskGraph()
+        } catch {
+            throw .remote(remote, "its refs/orch/graph is not a git-orch task graph (\(error)); local state is untouched")
+        }
         let result = GraphMerge.merge(base: baseGraph, ours: ourSnapshot.graph, theirs: theirSnapshot.graph)
         var message = "merge \(remote): \(result.changed.count) tasks changed, \(result.notes.count) conflicts resolved\n\nOrch-Operation: merge\n"
         for note in result.notes.prefix(50) { message += "Orch-Conflict: \(note)\n" }

@@ -9,13 +9,18 @@ public import GitKit
 public struct RemoteGit: Sendable {
     public let remote: String
     let gitDirectory: String
+    /// Who git commands that commit (a notes merge) write as: the same identity as state commits.
+    let identity: (name: String, email: String)
 
     public init(remote: String, repository: Repository) throws(StoreError) {
-        let valid = !remote.isEmpty && !remote.hasPrefix("-") && remote.utf8.count <= 100
+        let valid = !remote.isEmpty && !remote.hasPrefix("-") && !remote.hasPrefix(".") && remote.utf8.count <= 100
             && remote.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || "0123456789._-".unicodeScalars.contains($0) }
-        guard valid else { throw .invalidInput("'\(remote)' is not a remote name") }
+        guard valid else {
+            throw .invalidInput("'\(remote)' is not a remote name git-orch can use (letters, digits, '.', '_', '-'; not starting with '.' or '-')")
+        }
         self.remote = remote
         gitDirectory = repository.gitDirectory
+        identity = (try? repository.commitIdentity()) ?? ("git-orch", "git-orch@localhost")
     }
 
     /// Where the remote's `refs/orch/<name>` is kept locally.
@@ -42,8 +47,9 @@ public struct RemoteGit: Sendable {
 
     public enum PushOutcome: Sendable, Equatable {
         case pushed
-        /// The remote moved since we fetched: fetch, merge and try again.
-        case stale
+        /// The remote moved since we fetched (or the server could not lock the ref): fetch, merge
+        /// and try again. Carries what the server said.
+        case stale(String)
     }
 
     /// Pushes `commit` to the remote's `refs/orch/<name>` only if it is still at `expected`
@@ -55,7 +61,10 @@ public struct RemoteGit: Sendable {
     /// Merges a remote notes ref into the local one with git's own notes merge (`cat_sort_uniq`:
     /// notes on the same commit from both sides are concatenated, duplicate lines dropped).
     public func mergeNotes(local: String, remoteTracking: String) throws(StoreError) {
-        let result = try git(["notes", "--ref=\(local)", "merge", "--quiet", "--strategy=cat_sort_uniq", remoteTracking])
+        let result = try git(["notes", "--ref=\(local)", "merge", "--quiet", "--strategy=cat_sort_uniq", remoteTracking], environment: [
+            "GIT_AUTHOR_NAME": identity.name, "GIT_AUTHOR_EMAIL": identity.email,
+            "GIT_COMMITTER_NAME": identity.name, "GIT_COMMITTER_EMAIL": identity.email,
+        ])
         guard result.status == 0 else { throw .remote(remote, firstLine(result.errorOutput)) }
     }
 
@@ -66,20 +75,25 @@ public struct RemoteGit: Sendable {
         if result.status == 0 { return .pushed }
         let lines = (result.output + "\n" + result.errorOutput).split(separator: "\n").map(String.init)
         if let rejected = lines.first(where: { $0.hasPrefix("!") }) {
-            let reason = rejected.split(separator: "\t").last.map(String.init) ?? rejected
+            // Porcelain: "!<TAB>from:to<TAB>[remote rejected] (reason)", plus what the server said.
+            let fields = rejected.split(separator: "\t", omittingEmptySubsequences: false)
+            var reason = fields.count >= 3 ? String(fields[2]) : rejected
+            let serverLines = result.errorOutput.split(separator: "\n").filter { $0.hasPrefix("remote: ") }.map { $0.dropFirst(8) }
+            if !serverLines.isEmpty { reason += ": " + serverLines.joined(separator: " ") }
             // Losing a race shows up client-side (stale lease) or server-side (the ref moved or was
             // locked by a concurrent push); both mean fetch, merge and try again.
             let raceSigns = ["stale info", "fetch first", "non-fast-forward", "atomic transaction failed", "failed to update ref",
                              "cannot lock ref", "incorrect old value", "failed to lock"]
-            if raceSigns.contains(where: { reason.contains($0) }) { return .stale }
-            throw .remoteRefused(remote, reason.trimmingCharacters(in: " ()[]"))
+            if raceSigns.contains(where: { reason.contains($0) }) { return .stale(reason) }
+            throw .remoteRefused(remote, reason)
         }
         throw .remote(remote, firstLine(result.errorOutput))
     }
 
-    private func git(_ arguments: [String]) throws(StoreError) -> Subprocess.Result {
+    private func git(_ arguments: [String], environment: [String: String] = [:]) throws(StoreError) -> Subprocess.Result {
         do {
-            return try Subprocess.run("git", ["--git-dir=\(gitDirectory)"] + arguments, environment: ["GIT_TERMINAL_PROMPT": "0"])
+            return try Subprocess.run(
+                "git", ["--git-dir=\(gitDirectory)"] + arguments, environment: environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { $1 })
         } catch {
             throw .remote(remote, error.description)
         }
@@ -87,14 +101,5 @@ public struct RemoteGit: Sendable {
 
     private func firstLine(_ text: String) -> String {
         text.split(separator: "\n").first { !$0.hasPrefix("hint:") }.map(String.init) ?? "git failed"
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -19,6 +19,8 @@ public final class TaskStore {
     public internal(set) var statistics = Statistics()
     /// The last snapshot read or written (the sync code in this module updates it too).
     var current: GraphSnapshot?
+    /// The lease and the server's message of the last push lost to a race (see `sync`).
+    var lastRejection: (OID?, String)?
     private var cache: GraphCache
 
     public struct Statistics: Sendable, Equatable {

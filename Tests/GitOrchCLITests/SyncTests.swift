@@ -120,6 +120,10 @@ final class Hub: @unchecked Sendable {
         #expect(try Run.orch(["sync"], in: b).status == 0)
         for id in try hub.tasks(in: a).map(\.id).suffix(10) { _ = try Run.orch(["claim", id, "--worker", "a"], in: a) }
         for round in 0..<8 {
+            // Every round has real work to interrupt: a local change and a remote that moved.
+            _ = try Run.orch(["task", "add", "a round \(round)"], in: a)
+            _ = try Run.orch(["task", "add", "b round \(round)"], in: b)
+            _ = try Run.orch(["sync"], in: b)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: OrchBinary.path)
             process.arguments = ["sync"]
@@ -140,6 +144,18 @@ final class Hub: @unchecked Sendable {
         let tasks = try hub.tasks(in: b)
         #expect(tasks.filter { $0.assignee == "a" }.count == 10)
         #expect(tasks.filter { $0.assignee == "b" }.count == 10)
+        #expect(tasks.filter { $0.title.hasPrefix("a round") }.count == 8)  // no local edit lost
+        #expect(tasks.count == 50 + 16)
+    }
+
+    @Test func aDistributedClaimPublishesLocalTasksFirst() throws {
+        let hub = try Hub(tasks: 0)
+        let a = try hub.clone("a")
+        let local = try Run.orch(["task", "add", "made offline"], in: a).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let claimed = try Run.orch(["claim", local, "--remote", "origin", "--worker", "indigo"], in: a)
+        #expect(claimed.status == 0, "\(claimed.stderr)")
+        let other = try hub.clone("other")
+        #expect(try hub.tasks(in: other).first?.assignee == "indigo")
     }
 
     @Test func notesOnCommitsTravelAndMerge() throws {
@@ -149,7 +165,10 @@ final class Hub: @unchecked Sendable {
         try Run.git(["notes", "--ref=refs/notes/orch/tests", "add", "-m", "passed on a", head], in: a)
         try Run.git(["notes", "--ref=refs/notes/orch/tests", "add", "-m", "passed on b", head], in: b)
         #expect(try Run.orch(["sync"], in: a).status == 0)
-        let merged = try Run.orch(["sync"], in: b)
+        // A machine with no git identity at all still merges notes (as git-orch's own identity).
+        let home = TemporaryDirectory("git-orch-home")
+        let anonymous = ["HOME": home.path, "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "", "GIT_COMMITTER_EMAIL": ""]
+        let merged = try Run.orch(["sync"], in: b, environment: anonymous)
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try Run.orch(["sync"], in: a).status == 0)
         for clone in [a, b] {
@@ -169,6 +188,7 @@ final class Hub: @unchecked Sendable {
         let refused = try Run.orch(["sync"], in: a)
         #expect(refused.status == 128)
         #expect(refused.stderr.hasPrefix("git-orch: error: remote 'origin' refuses refs/orch/*"))
+        #expect(refused.stderr.contains("[remote rejected] (pre-receive hook declined): custom refs are not allowed"))
         #expect(refused.stderrLines.count == 1)
         let unreachable = try Run.orch(["sync", "nowhere"], in: a)
         #expect(unreachable.status == 128)

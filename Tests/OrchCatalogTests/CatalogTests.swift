@@ -102,5 +102,10 @@ func shippedCatalog() -> Catalog { CatalogLoader(shippedRoot: packageRoot, overr
         #expect(messages.contains("a.skill.json: conflicts: 'b' is also required"))
         #expect(messages.contains("a.skill.json: conflicts: 'b' does not list 'a' back"))
         #expect(messages.contains("c.skill.json: conflicts: unknown skill 'zzz'"))
+        // Selecting from such a pool is an error, never a crash.
+        let withName = { (id: String) -> Skill in var skill = skills[id]!; skill.name = "zebrafrob \(id)"; return skill }
+        let named = SkillSelector(skills: ["a": withName("a"), "b": withName("b"), "d": { var d = make("d", requires: ["gone"]); d.name = "zebrafrob d"; return d }()])
+        #expect(throws: SkillSelector.SelectionError.conflict("b", "a")) { try named.select(for: "zebrafrob a") }
+        #expect(throws: SkillSelector.SelectionError.missingRequirement("d", "gone")) { try named.select(for: "zebrafrob d") }
     }
 }

@@ -48,13 +48,31 @@ import Testing
         try ours.apply(.complete(id(1)), at: now)
         try theirs.apply(.claim(id(1), worker: "rose", role: nil), at: now)
         #expect(expectSymmetric(Array(base.tasks.values), Array(ours.tasks.values), Array(theirs.tasks.values))[id(1)]?.status == .done)
-        // A release is an explicit step back: it outranks the claim it released.
+        // A release is an explicit step back: it outranks the claim or failure it released...
         var released = theirs
         try released.apply(.release(id(1)), at: now)
-        var completed = theirs
-        try completed.apply(.complete(id(1)), at: now)
-        let graph = expectSymmetric(Array(theirs.tasks.values), Array(released.tasks.values), Array(completed.tasks.values))
-        #expect(graph[id(1)]?.status == .open)
+        var failed = theirs
+        try failed.apply(.fail(id(1), reason: "red"), at: now)
+        #expect(expectSymmetric(Array(theirs.tasks.values), Array(released.tasks.values), Array(failed.tasks.values))[id(1)]?.status == .open)
+        // ...but finished work stands: a release on one side never undoes a done on the other.
+        var otherDone = base
+        try otherDone.apply(.claim(id(1), worker: "amber", role: nil), at: now)
+        try otherDone.apply(.complete(id(1)), at: now)
+        let graph = expectSymmetric(Array(base.tasks.values), Array(released.tasks.values), Array(otherDone.tasks.values))
+        #expect(graph[id(1)]?.status == .done)
+        #expect(graph[id(1)]?.assignee == "amber")
+    }
+
+    @Test func theSameStatusReachedByTwoWorkersIsDecidedTheSameWayEverywhere() throws {
+        let base = TaskGraph(tasks: [task(1, "a")])
+        var ours = base, theirs = base
+        try ours.apply(.claim(id(1), worker: "zed", role: nil), at: now)
+        try ours.apply(.complete(id(1)), at: now)
+        try theirs.apply(.claim(id(1), worker: "amy", role: nil), at: now)
+        try theirs.apply(.complete(id(1)), at: now)
+        #expect(expectSymmetric(Array(base.tasks.values), Array(ours.tasks.values), Array(theirs.tasks.values))[id(1)]?.assignee == "amy")
+        let (_, notes) = merged(Array(base.tasks.values), Array(ours.tasks.values), Array(theirs.tasks.values))
+        #expect(notes.map(\.message) == ["done by both zed and amy; amy keeps it, zed loses it"])
     }
 
     @Test func fieldsAndSetsMergeByTheirRules() throws {
