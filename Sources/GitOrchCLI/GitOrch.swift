@@ -9,7 +9,7 @@ public struct GitOrch: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, TaskGroup.self, Ready.self, Claim.self, Graph.self, Log.self,
-            Sync.self, Clone.self, Remote.self, Roles.self, Missions.self, Skills.self,
+            Sync.self, Clone.self, Remote.self, Roles.self, Missions.self, Skills.self, Mcp.self,
         ]
     )
 
