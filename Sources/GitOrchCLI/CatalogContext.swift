@@ -23,6 +23,16 @@ struct CatalogContext {
 
     var style: Style { Style(enabled: console.usesColor) }
 
+    /// The skill selector, with stage 2 wired to `git config orch.skillRanker` when it is set.
+    func selector() -> SkillSelector {
+        var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        let repository = repositoryRoot.flatMap { try? Repository.discover(from: $0) }
+        if let command = repository.flatMap({ try? $0.configString("orch.skillRanker") }), !command.isEmpty {
+            selector.ranker = { task, candidates in SkillRanker.ask(command: command, task: task, candidates: candidates) }
+        }
+        return selector
+    }
+
     /// Issues in files of one kind (`Roles`, `Missions`, `Skills`), shipped or overriding.
     func issues(of kind: String) -> [CatalogIssue] {
         catalog.issues.filter { $0.file.contains("/\(kind)/") || $0.file.contains("/\(kind.lowercased())/") || $0.file.hasPrefix("\(kind)/") }
@@ -66,5 +76,26 @@ struct CatalogContext {
             }.joined(separator: "  ")
         }
         return ([style.bold(line(header))] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+/// Stage 2 of skill selection through a configured command (a cheap model's CLI, for example
+/// `claude -p --model haiku`). Like git's own configured commands it runs through `sh -c`; the
+/// task text goes to its standard input, never into the command line.
+enum SkillRanker {
+    static func prompt(task: String, candidates: [Skill]) -> String {
+        var text = "Pick the skills (at most 8) an agent needs for this task. Answer with skill ids only, one per line, best first.\n\nTask: \(task)\n\nCandidates:\n"
+        for skill in candidates { text += "- \(skill.id): \(skill.shortDescription)\n" }
+        return text
+    }
+
+    static func ask(command: String, task: String, candidates: [Skill]) -> [String]? {
+        guard let result = try? Subprocess.run("/bin/sh", ["-c", command], input: Array(prompt(task: task, candidates: candidates).utf8)),
+              result.status == 0 else { return nil }
+        let ids = result.output.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            let word = line.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "\t" }).first { $0.contains(where: \.isLetter) }
+            return word.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "-*`.,")) }
+        }
+        return ids.isEmpty ? nil : ids
     }
 }

@@ -20,7 +20,8 @@ extension GitOrch {
         func run() throws {
             let context = try Context.open()
             let path = context.store.repository.workingDirectory ?? context.store.repository.gitDirectory
-            let tools = OrchTools(repositoryPath: path, catalog: CatalogContext.load().catalog)
+            let catalog = CatalogContext.load()
+            let tools = OrchTools(repositoryPath: path, catalog: catalog.catalog, selector: catalog.selector())
             let done = DispatchSemaphore(value: 0)
             let failure = FailureBox()
             _Concurrency.Task {
@@ -40,6 +41,7 @@ private final class FailureBox: @unchecked Sendable { var error: (any Error)? }
 struct OrchTools: Sendable {
     let repositoryPath: String
     let catalog: Catalog
+    let selector: SkillSelector
 
     static let definitions: [Tool] = [
         Tool(name: "discover_skills", description: "The skills (3 to 8) that fit a task description, best first.", inputSchema: schema(
@@ -92,7 +94,7 @@ struct OrchTools: Sendable {
                 guard let role = catalog.role(id) else { throw ToolError("no role '\(id)'") }
                 return role
             }
-            let matches = try SkillSelector(skills: catalog.skills, profiles: catalog.profiles).select(for: try required("task"), role: role)
+            let matches = try selector.select(for: try required("task"), role: role)
             return json(matches.map { ["id": $0.skill.id, "description": $0.skill.shortDescription, "reason": $0.reason] })
         case "list_ready_tasks":
             let ready = try store().snapshot().graph.readyTasks(for: text("role"))

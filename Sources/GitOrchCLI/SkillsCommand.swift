@@ -72,7 +72,7 @@ extension GitOrch {
                     }
                     worker = found
                 }
-                let selector = SkillSelector(skills: context.catalog.skills, profiles: context.catalog.profiles)
+                let selector = context.selector()
                 let matches: [SkillSelector.Match]
                 do {
                     matches = try selector.select(for: text, role: worker, categories: Set(categories), tags: Set(tags))

@@ -5,10 +5,10 @@ public import OrchModel
 ///
 /// Stage 1 ranks every skill with BM25 over its name, id, tags, category, description and trigger
 /// examples, optionally narrowed to categories or tags, and keeps the skills scoring at least
-/// `relativeCutoff` of the best. Stage 2, re-ranking by a cheap model when more than 10
-/// candidates remain, is not built yet: the stage-1 order is the deterministic fallback it would
-/// use without a model. Then the resolver adds required skills, drops conflicting ones and fills
-/// up with the role's core skills (its agent profile).
+/// `relativeCutoff` of the best. Stage 2, only when more than 10 candidates remain, asks the
+/// configured ranker (a cheap model) to pick; without one, or when it fails, stage 1's order is
+/// the deterministic fallback. Then the resolver adds required skills, drops conflicting ones and
+/// fills up with the role's core skills (its agent profile).
 public struct SkillSelector: Sendable {
     public struct Match: Sendable, Equatable {
         public var skill: Skill
@@ -31,6 +31,11 @@ public struct SkillSelector: Sendable {
     public var limit = 8
     public var minimum = 3
     public var relativeCutoff = 0.3
+    /// Stage 2 runs only when more candidates than this remain.
+    public var rerankAbove = 10
+    /// Stage 2: given the task and the candidates (best first), the ids a model picked, best
+    /// first; nil when it could not answer. The CLI builds one from `git config orch.skillRanker`.
+    public var ranker: (@Sendable (String, [Skill]) -> [String]?)?
     private let skills: [String: Skill]
     private let profiles: [String: [String]]
     private let index: BM25Index
@@ -60,14 +65,7 @@ public struct SkillSelector: Sendable {
     public func select(
         for text: String, role: Role? = nil, categories: Set<String> = [], tags: Set<String> = []
     ) throws(SelectionError) -> [Match] {
-        let ranked = rank(text, categories: categories, tags: tags)
-        var picked: [Match] = []
-        if let best = ranked.first?.score {
-            for (position, hit) in ranked.enumerated() where picked.count < limit {
-                guard hit.score >= best * relativeCutoff || position < minimum else { break }
-                picked.append(Match(skill: skills[hit.id]!, score: hit.score, reason: "matched"))
-            }
-        }
+        var picked = stageTwo(text, candidates: stageOne(text, categories: categories, tags: tags))
         picked = try resolve(picked)
         if let role, let core = profiles[role.skillsProfile] {
             for id in core where picked.count < limit && !picked.contains(where: { $0.skill.id == id }) {
@@ -76,6 +74,34 @@ public struct SkillSelector: Sendable {
             }
         }
         return picked
+    }
+
+    /// Every skill scoring at least `relativeCutoff` of the best (at least `minimum` of them).
+    func stageOne(_ text: String, categories: Set<String>, tags: Set<String>) -> [Match] {
+        let ranked = rank(text, categories: categories, tags: tags)
+        guard let best = ranked.first?.score else { return [] }
+        var candidates: [Match] = []
+        for (position, hit) in ranked.enumerated() {
+            guard hit.score >= best * relativeCutoff || position < minimum else { break }
+            candidates.append(Match(skill: skills[hit.id]!, score: hit.score, reason: "matched"))
+        }
+        return candidates
+    }
+
+    /// Up to `limit` of the candidates: when more than `rerankAbove` remain and a ranker is
+    /// configured, in the ranker's order (ids it invents are ignored); otherwise, or when the
+    /// ranker fails or answers nothing usable, in stage 1's order.
+    func stageTwo(_ text: String, candidates: [Match]) -> [Match] {
+        guard candidates.count > rerankAbove, let ranker,
+              let answer = ranker(text, candidates.map(\.skill)) else { return Array(candidates.prefix(limit)) }
+        var chosen: [Match] = []
+        for id in answer where chosen.count < limit && !chosen.contains(where: { $0.skill.id == id }) {
+            if var match = candidates.first(where: { $0.skill.id == id }) {
+                match.reason = "ranked by model"
+                chosen.append(match)
+            }
+        }
+        return chosen.isEmpty ? Array(candidates.prefix(limit)) : chosen
     }
 
     /// Adds what picked skills require (transitively), drops a lower-ranked skill that conflicts

@@ -61,4 +61,20 @@ import Testing
         #expect(refused.stderr.contains("broken/SKILL.md: name: is required"))
         #expect(FileManager.default.fileExists(atPath: repo.directory.file(".orch")) == false)
     }
+
+    @Test func aConfiguredRankerGetsTheTaskOnStandardInput() throws {
+        let repo = try TemporaryRepository()
+        let ranker = repo.directory.file("ranker.sh")
+        try "#!/bin/sh\ncat > \"$(dirname \"$0\")/prompt.txt\"\necho '1. deploy-staging'\necho 'made-up-skill'\n".write(toFile: ranker, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ranker)
+        try repo.git("config", "orch.skillRanker", ranker)
+        // A task touching many areas leaves more than 10 candidates, so stage 2 runs.
+        let task = "run tests build deploy staging production database migration docs changelog security scan browser screenshot git branch"
+        let picked = try repo.orch("skills", "select", task, "--json")
+        #expect(picked.status == 0, "\(picked.stderr)")
+        let prompt = try String(contentsOfFile: repo.directory.file("prompt.txt"), encoding: .utf8)
+        #expect(prompt.contains("Task: \(task)"))
+        #expect(prompt.contains("- deploy-staging: "))
+        #expect(picked.stdout.contains("\"reason\" : \"ranked by model\""))
+    }
 }

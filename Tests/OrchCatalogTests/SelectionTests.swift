@@ -38,3 +38,35 @@ import Testing
         #expect(withRole.count <= 8)
     }
 }
+
+@Suite struct StageTwoTests {
+    private let task = "Run the tests, fix the database migration, deploy to staging and update the docs and the changelog"
+
+    @Test func aRankerReordersWhenManyCandidatesRemainAndUnknownIdsAreIgnored() throws {
+        let catalog = shippedCatalog()
+        var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        selector.relativeCutoff = 0.05  // keep many candidates so that stage 2 runs
+        let stageOne = try selector.select(for: task)
+        selector.ranker = { _, candidates in
+            #expect(candidates.count > 10)
+            return ["docs-changelog-entry", "no-such-skill", "deploy-staging"]
+        }
+        let ranked = try selector.select(for: task)
+        #expect(ranked.prefix(2).map(\.skill.id) == ["docs-changelog-entry", "deploy-staging"])
+        #expect(ranked[0].reason == "ranked by model")
+        #expect(ranked.map(\.skill.id) != stageOne.map(\.skill.id))
+        // A ranker that cannot answer leaves stage 1's order: the deterministic fallback.
+        selector.ranker = { _, _ in nil }
+        #expect(try selector.select(for: task).map(\.skill.id) == stageOne.map(\.skill.id))
+    }
+
+    @Test func fewCandidatesNeverAskTheRanker() throws {
+        let catalog = shippedCatalog()
+        var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        selector.ranker = { _, _ in
+            Issue.record("asked with few candidates")
+            return nil
+        }
+        _ = try selector.select(for: "Rename UserService to AccountService everywhere")
+    }
+}
