@@ -126,7 +126,9 @@ import Testing
         let commands: [[String]] = [
             [], ["init"], ["task"], ["task", "add"], ["task", "list"], ["task", "show"], ["task", "dep"],
             ["task", "done"], ["task", "fail"], ["task", "release"], ["task", "import"], ["ready"], ["claim"],
-            ["graph"], ["log"],
+            ["graph"], ["log"], ["sync"], ["clone"], ["remote"], ["remote", "setup"], ["roles"], ["roles", "list"],
+            ["roles", "show"], ["missions"], ["missions", "list"], ["missions", "show"], ["missions", "validate"], ["skills"],
+            ["skills", "list"], ["skills", "show"], ["skills", "select"], ["skills", "validate"], ["skills", "import"], ["mcp"],
         ]
         let empty = TemporaryDirectory()
         for command in commands {
