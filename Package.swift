@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "git-orch", targets: ["git-orch"]),
+        .executable(name: "git-orch-mcp", targets: ["git-orch-mcp"]),
         .executable(name: "orch-bench", targets: ["orch-bench"]),
     ],
     dependencies: [
@@ -39,11 +40,15 @@ let package = Package(
             dependencies: [
                 "OrchStore", "OrchModel", "GitKit", "OrchCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "git-orch-mcp",
+            dependencies: ["GitOrchCLI", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "orch-bench",
             dependencies: ["OrchStore", "OrchModel", "GitKit"],
@@ -70,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch", "git-orch-mcp", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
