@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "git-orch", targets: ["git-orch"]),
+        .executable(name: "git-orch-catalog", targets: ["git-orch-catalog"]),
         .executable(name: "git-orch-mcp", targets: ["git-orch-mcp"]),
         .executable(name: "orch-bench", targets: ["orch-bench"]),
     ],
@@ -38,15 +39,24 @@ let package = Package(
         .target(
             name: "GitOrchCLI",
             dependencies: [
-                "OrchStore", "OrchModel", "GitKit", "OrchCatalog",
+                "OrchStore", "OrchModel", "GitKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "GitOrchCatalogCLI",
+            dependencies: [
+                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "GitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings),
+        .executableTarget(name: "git-orch-catalog", dependencies: ["GitOrchCatalogCLI", "GitOrchCLI"], swiftSettings: strictSettings),
         .executableTarget(
             name: "git-orch-mcp",
-            dependencies: ["GitOrchCLI", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["GitOrchCLI", "GitOrchCatalogCLI", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -75,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch", "git-orch-mcp", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch", "git-orch-catalog", "git-orch-mcp", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

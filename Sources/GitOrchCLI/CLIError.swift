@@ -1,9 +1,9 @@
 import GitKit
 import OrchModel
-import OrchStore
+package import OrchStore
 
 /// Errors a command reports: one line on stderr and an exit status.
-enum CLIError: Error, CustomStringConvertible {
+package enum CLIError: Error, CustomStringConvertible {
     case store(StoreError)
     case notARepository(String)
     case input(String)
@@ -12,7 +12,7 @@ enum CLIError: Error, CustomStringConvertible {
     /// Output was printed but part of the state could not be read (exit status 2).
     case partial(String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .store(let error): error.description
         case .notARepository(let path): "not a git repository (or any parent up to /): \(path)"
@@ -22,7 +22,7 @@ enum CLIError: Error, CustomStringConvertible {
 
     /// As git does: 128 for a fatal error; 1 and 2 keep their own meanings so scripts can tell
     /// "no work" and "damaged state" from a failure.
-    var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .nothingClaimable: 1
         case .partial: 2

@@ -56,14 +56,15 @@ public final class CapturingConsole: Console, @unchecked Sendable {
 }
 
 /// ANSI styling that switches itself off when colours are off.
-struct Style {
-    let enabled: Bool
-    func apply(_ code: String, _ text: String) -> String { enabled ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
-    func dim(_ text: String) -> String { apply("2", text) }
-    func bold(_ text: String) -> String { apply("1", text) }
-    func yellow(_ text: String) -> String { apply("33", text) }
-    func green(_ text: String) -> String { apply("32", text) }
-    func red(_ text: String) -> String { apply("31", text) }
-    func blue(_ text: String) -> String { apply("34", text) }
-    func cyan(_ text: String) -> String { apply("36", text) }
+package struct Style {
+    package let enabled: Bool
+    package init(enabled: Bool) { self.enabled = enabled }
+    package func apply(_ code: String, _ text: String) -> String { enabled ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
+    package func dim(_ text: String) -> String { apply("2", text) }
+    package func bold(_ text: String) -> String { apply("1", text) }
+    package func yellow(_ text: String) -> String { apply("33", text) }
+    package func green(_ text: String) -> String { apply("32", text) }
+    package func red(_ text: String) -> String { apply("31", text) }
+    package func blue(_ text: String) -> String { apply("34", text) }
+    package func cyan(_ text: String) -> String { apply("36", text) }
 }

@@ -18,22 +18,25 @@ public struct GitOrch: ParsableCommand {
 
 /// Runs the command line and returns the exit status, printing errors as one line on stderr.
 public enum GitOrchMain {
-    public static func run(_ arguments: [String]) -> Int32 {
+    public static func run(_ arguments: [String]) -> Int32 { run(GitOrch.self, arguments) }
+
+    /// Runs `Root` (the main command set, or another executable's) with git-orch's error handling.
+    public static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> Int32 {
         let console = Console.current
         do {
-            var command = try GitOrch.parseAsRoot(arguments)
+            var command = try Root.parseAsRoot(arguments)
             try command.run()
             return 0
         } catch let error as CLIError {
             console.writeError("git-orch: \(error.exitCode == 2 ? "warning" : "error"): \(error)")
             return error.exitCode
         } catch {
-            let code = GitOrch.exitCode(for: error)
+            let code = Root.exitCode(for: error)
             if code == .success {
-                console.print(GitOrch.fullMessage(for: error))
+                console.print(Root.fullMessage(for: error))
                 return 0
             }
-            console.writeError("git-orch: error: \(GitOrch.message(for: error)) (see 'git orch --help')")
+            console.writeError("git-orch: error: \(Root.message(for: error)) (see 'git orch --help')")
             return code.rawValue
         }
     }

@@ -1,8 +1,8 @@
-import OrchModel
+package import OrchModel
 import OrchStore
 
 /// Human and JSON renderings of tasks shared by the listing commands.
-enum TaskFormatting {
+package enum TaskFormatting {
     /// The state people see: `open` splits into `ready` and `blocked`.
     static func state(of task: Task, in graph: TaskGraph) -> String {
         task.status == .open ? (graph.isReady(task) ? "ready" : "blocked") : task.status.rawValue
@@ -49,7 +49,7 @@ enum TaskFormatting {
     }
 
     /// A JSON array of canonical task objects, one per line.
-    static func jsonArray(_ tasks: [Task]) -> [UInt8] {
+    package static func jsonArray(_ tasks: [Task]) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(tasks.count * 320)
         for (index, task) in tasks.enumerated() {

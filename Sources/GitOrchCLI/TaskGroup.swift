@@ -11,7 +11,8 @@ extension GitOrch {
 }
 
 /// The `--json` flag shared by listing commands.
-struct JSONOption: ParsableArguments {
+package struct JSONOption: ParsableArguments {
+    package init() {}
     @Flag(name: .long, help: "Print JSON (format in docs/state-format.md) instead of a table.")
-    var json = false
+    package var json = false
 }

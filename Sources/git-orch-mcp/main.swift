@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GitOrchCatalogCLI
 import GitOrchCLI
 import MCP
 

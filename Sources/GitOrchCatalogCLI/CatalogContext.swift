@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import GitKit
+import GitOrchCLI
 import OrchCatalog
 import OrchModel
 

@@ -1,8 +1,9 @@
 import ArgumentParser
+import GitOrchCLI
 import OrchCatalog
 import OrchModel
 
-extension GitOrch {
+extension GitOrchCatalog {
     /// `git orch missions list|show|validate`
     struct Missions: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
 import ArgumentParser
+import GitOrchCLI
 import OrchCatalog
 import OrchModel
 
-extension GitOrch {
+extension GitOrchCatalog {
     /// `git orch roles list|show`
     struct Roles: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,9 +1,10 @@
 import Foundation
 import ArgumentParser
+import GitOrchCLI
 import OrchCatalog
 import OrchModel
 
-extension GitOrch {
+extension GitOrchCatalog {
     /// `git orch skills list|show|select|validate`
     struct Skills: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -102,7 +103,7 @@ extension GitOrch {
     }
 }
 
-extension GitOrch.Skills {
+extension GitOrchCatalog.Skills {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Convert SKILL.md skill folders into manifests, all or nothing.",

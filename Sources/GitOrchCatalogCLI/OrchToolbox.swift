@@ -1,6 +1,7 @@
 import Foundation
 public import GitKit
-public import OrchCatalog
+import GitOrchCLI
+import OrchCatalog
 import OrchModel
 import OrchStore
 
