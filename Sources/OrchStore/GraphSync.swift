@@ -138,32 +138,47 @@ extension TaskStore {
     /// Brings `refs/notes/orch/*` and the remote's together: fast-forward either way, or git's
     /// notes merge, then push with a lease. Returns how many notes refs changed on either side.
     /// Runs after a graph sync, whose fetch brought the remote's notes.
-    public func syncNotes(with remote: RemoteGit) throws(StoreError) -> Int {
+    public func syncNotes(with remote: RemoteGit, maxRounds: Int = 5) throws(StoreError) -> Int {
         let local = try git { () throws(GitError) in try repository.references(matching: "refs/notes/orch/*") }
         let tracked = try git { () throws(GitError) in try repository.references(matching: "refs/notes/orch-remotes/\(remote.remote)/*") }
         var names = Set(local.map { String($0.name.dropFirst("refs/notes/orch/".count)) })
         names.formUnion(tracked.map { String($0.name.dropFirst("refs/notes/orch-remotes/\(remote.remote)/".count)) })
         var changed = 0
         for name in names.sorted() {
-            let localRef = "refs/notes/orch/\(name)", trackingRef = remote.notesTrackingRef(name)
-            let ours = local.first { $0.name == localRef }?.target
-            let theirs = tracked.first { $0.name == trackingRef }?.target
-            if ours == theirs { continue }
-            if let theirs, try ours.map({ (ours) throws(StoreError) in try git { () throws(GitError) in try repository.isAncestor(ours, of: theirs) } }) ?? true {
-                _ = try git { () throws(GitError) in try repository.compareAndSwapReference(localRef, to: theirs, expecting: ours, message: "git-orch: sync notes") }
-                changed += 1
-                continue
-            }
-            if let theirs, let ours, try !git({ () throws(GitError) in try repository.isAncestor(theirs, of: ours) }) {
-                try remote.mergeNotes(local: localRef, remoteTracking: trackingRef)
-            }
-            guard let merged = try git({ () throws(GitError) in try repository.referenceTarget(localRef) }) else { continue }
-            if try remote.push(merged, toRef: localRef, expecting: theirs) == .pushed {
-                _ = try git { () throws(GitError) in try repository.compareAndSwapReference(trackingRef, to: merged, expecting: theirs, message: "git-orch: pushed") }
-                changed += 1
+            // A push lost to another machine's: fetch again and redo this ref, a few times.
+            for round in 1...maxRounds {
+                if round > 1 { try remote.fetch() }
+                switch try syncNotesRef(name, with: remote) {
+                case .unchanged: break
+                case .changed: changed += 1
+                case .lostRace:
+                    if round < maxRounds { continue }
+                    throw .remote(remote.remote, "refs/notes/orch/\(name) kept moving; run 'git orch sync' again")
+                }
+                break
             }
         }
         return changed
+    }
+
+    private enum NotesOutcome { case unchanged, changed, lostRace }
+
+    private func syncNotesRef(_ name: String, with remote: RemoteGit) throws(StoreError) -> NotesOutcome {
+        let localRef = "refs/notes/orch/\(name)", trackingRef = remote.notesTrackingRef(name)
+        let ours = try git { () throws(GitError) in try repository.referenceTarget(localRef) }
+        let theirs = try git { () throws(GitError) in try repository.referenceTarget(trackingRef) }
+        if ours == theirs { return .unchanged }
+        if let theirs, try ours.map({ (ours) throws(StoreError) in try git { () throws(GitError) in try repository.isAncestor(ours, of: theirs) } }) ?? true {
+            _ = try git { () throws(GitError) in try repository.compareAndSwapReference(localRef, to: theirs, expecting: ours, message: "git-orch: sync notes") }
+            return .changed
+        }
+        if let theirs, let ours, try !git({ () throws(GitError) in try repository.isAncestor(theirs, of: ours) }) {
+            try remote.mergeNotes(local: localRef, remoteTracking: trackingRef)
+        }
+        guard let merged = try git({ () throws(GitError) in try repository.referenceTarget(localRef) }) else { return .unchanged }
+        guard case .pushed = try remote.push(merged, toRef: localRef, expecting: theirs) else { return .lostRace }
+        _ = try git { () throws(GitError) in try repository.compareAndSwapReference(trackingRef, to: merged, expecting: theirs, message: "git-orch: pushed") }
+        return .changed
     }
 
     /// Pushes and, when it lands, records the new remote head in the tracking ref.
