@@ -55,6 +55,23 @@ public final class CapturingConsole: Console, @unchecked Sendable {
     public override func writeError(_ text: String) { errors.append(text) }
 }
 
+/// Aligned columns separated by two spaces; the last column is not padded. `stylize` colours a
+/// cell after padding (so escape codes never upset the alignment); the header is bold.
+package enum TextTable {
+    package static func render(
+        _ header: [String], _ rows: [[String]], style: Style, stylize: (Int, String) -> String = { $1 }
+    ) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        func line(_ cells: [String], _ paint: (Int, String) -> String) -> String {
+            cells.enumerated().map { column, cell in
+                paint(column, column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count))
+            }.joined(separator: "  ")
+        }
+        return ([line(header) { style.bold($1) }] + rows.map { line($0, stylize) }).joined(separator: "\n") + "\n"
+    }
+}
+
 /// ANSI styling that switches itself off when colours are off.
 package struct Style {
     package let enabled: Bool

@@ -27,25 +27,13 @@ package enum TaskFormatting {
             [graph.abbreviation(of: task.id), state(of: task, in: graph), String(task.priority),
              FieldRules.escaped(task.role ?? "-"), FieldRules.escaped(task.assignee ?? "-"), FieldRules.escaped(task.title)]
         }
-        var widths = header.map(\.count)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        func line(_ cells: [String], _ stylize: (Int, String) -> String) -> String {
-            cells.enumerated().map { column, cell in
-                let padded = column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-                return stylize(column, padded)
-            }.joined(separator: "  ")
+        return TextTable.render(header, rows, style: style) { column, cell in
+            switch column {
+            case 0: style.cyan(cell)
+            case 1: colored(cell, style)
+            default: cell
+            }
         }
-        var out = line(header) { _, cell in style.bold(cell) } + "\n"
-        for row in rows {
-            out += line(row) { column, cell in
-                switch column {
-                case 0: style.cyan(cell)
-                case 1: colored(cell, style)
-                default: cell
-                }
-            } + "\n"
-        }
-        return out
     }
 
     /// A JSON array of canonical task objects, one per line.

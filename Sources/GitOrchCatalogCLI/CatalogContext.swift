@@ -68,16 +68,7 @@ struct CatalogContext {
     }
 
     /// An aligned two-or-more column table.
-    func table(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ")
-        }
-        return ([style.bold(line(header))] + rows.map(line)).joined(separator: "\n") + "\n"
-    }
+    func table(_ header: [String], _ rows: [[String]]) -> String { TextTable.render(header, rows, style: style) }
 }
 
 /// Stage 2 of skill selection through a configured command (a cheap model's CLI, for example
