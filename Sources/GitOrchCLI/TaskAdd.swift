@@ -33,14 +33,14 @@ extension GitOrch.TaskGroup {
             let snapshot = try context.snapshot()
             var deps: [TaskID] = []
             for text in after { deps.append(try context.resolve(text, in: snapshot)) }
-            let created = context.store.clock()
-            let id: TaskID
-            do { id = try context.store.newTaskID(title: title, at: created) } catch { throw CLIError.store(error) }
-            let task = Task(
-                id: id, title: title, body: body, role: role, priority: priority, deps: deps,
-                labels: labels, files: files, created: created)
-            try context.apply(.add([task]))
-            context.console.print(id.hex)
+            let task: Task
+            do {
+                task = try context.store.addTask(
+                    title: title, body: body, role: role, priority: priority, deps: deps, labels: labels, files: files)
+            } catch {
+                throw CLIError.store(error)
+            }
+            context.console.print(task.id.hex)
         }
     }
 }

@@ -100,12 +100,7 @@ public struct OrchToolbox: Sendable {
             let deps = try after.map { try graph.resolve($0) }
             var priority = 0
             if case .integer(let value)? = arguments["priority"] { priority = value }
-            let created = store.clock()
-            let title = try required("title")
-            let task = OrchModel.Task(
-                id: try store.newTaskID(title: title, at: created), title: title, body: text("body") ?? "", role: text("role"),
-                priority: priority, deps: deps, created: created)
-            try store.apply(.add([task]))
+            let task = try store.addTask(title: try required("title"), body: text("body") ?? "", role: text("role"), priority: priority, deps: deps)
             return task.id.hex
         default:
             throw ToolError("unknown tool '\(name)'")

@@ -149,6 +149,20 @@ public final class TaskStore {
         return policy
     }
 
+    /// Adds one task: a fresh id and the current time, then the `add` operation. Returns the task.
+    @discardableResult
+    public func addTask(
+        title: String, body: String = "", role: String? = nil, priority: Int = 0, deps: [TaskID] = [],
+        labels: [String] = [], files: [String] = []
+    ) throws(StoreError) -> Task {
+        let created = clock()
+        let task = Task(
+            id: try newTaskID(title: title, at: created), title: title, body: body, role: role, priority: priority,
+            deps: deps, labels: labels, files: files, created: created)
+        try apply(.add([task]))
+        return task
+    }
+
     /// A fresh id for a task titled `title`: a hash of the title, the time and a random nonce.
     public func newTaskID(title: String, at time: Timestamp) throws(StoreError) -> TaskID {
         var nonce = SystemRandomNumberGenerator()

@@ -16,10 +16,7 @@ func makeStore(_ repo: TemporaryRepository, usesCache: Bool = true) throws -> Ta
 }
 
 func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], role: String? = nil) throws -> TaskID {
-    let time = store.clock()
-    let id = try store.newTaskID(title: title, at: time)
-    try store.apply(.add([Task(id: id, title: title, role: role, deps: deps, created: time)]))
-    return id
+    try store.addTask(title: title, role: role, deps: deps).id
 }
 
 @Suite struct TaskStoreTests {
