@@ -90,7 +90,8 @@ public struct RemoteGit: Sendable {
         throw .remote(remote, firstLine(result.errorOutput))
     }
 
-    private func git(_ arguments: [String], environment: [String: String] = [:]) throws(StoreError) -> Subprocess.Result {
+    /// Runs git on this repository (never prompting for credentials).
+    func git(_ arguments: [String], environment: [String: String] = [:]) throws(StoreError) -> Subprocess.Result {
         do {
             return try Subprocess.run(
                 "git", ["--git-dir=\(gitDirectory)"] + arguments, environment: environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { $1 })

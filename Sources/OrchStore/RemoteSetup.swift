@@ -6,24 +6,16 @@ extension RemoteGit {
     @discardableResult
     public func configureFetchRefspec() throws(StoreError) -> Bool {
         let key = "remote.\(remote).fetch"
-        guard try run(["config", "--get", "remote.\(remote).url"]).status == 0 else {
+        guard try git(["config", "--get", "remote.\(remote).url"]).status == 0 else {
             throw .remote(remote, "no such remote (see 'git remote -v')")
         }
-        let existing = try run(["config", "--get-all", key]).output.split(separator: "\n").map(String.init)
+        let existing = try git(["config", "--get-all", key]).output.split(separator: "\n").map(String.init)
         var added = false
         for refspec in [fetchRefspec, notesFetchRefspec] where !existing.contains(refspec) {
-            let result = try run(["config", "--add", key, refspec])
+            let result = try git(["config", "--add", key, refspec])
             guard result.status == 0 else { throw .remote(remote, result.errorOutput) }
             added = true
         }
         return added
-    }
-
-    private func run(_ arguments: [String]) throws(StoreError) -> Subprocess.Result {
-        do {
-            return try Subprocess.run("git", ["--git-dir=\(gitDirectory)"] + arguments)
-        } catch {
-            throw .remote(remote, error.description)
-        }
     }
 }
