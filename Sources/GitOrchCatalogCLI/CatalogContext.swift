@@ -14,12 +14,16 @@ struct CatalogContext {
     let console: Console
     /// The working tree of the repository around the working directory, if any.
     let repositoryRoot: String?
+    /// `git config orch.skillRanker`, read with the same repository handle.
+    let skillRanker: String?
 
     static func load() -> CatalogContext {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let root = (try? Repository.discoverFromEnvironment())?.workingDirectory
+        let repository = try? Repository.discoverFromEnvironment()
+        let root = repository?.workingDirectory
+        let ranker = (try? repository?.configString("orch.skillRanker")).flatMap { $0 }
         let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable), overrideRoot: root.map { $0 + "/.orch" })
-        return CatalogContext(catalog: loader.load(), console: Console.current, repositoryRoot: root)
+        return CatalogContext(catalog: loader.load(), console: Console.current, repositoryRoot: root, skillRanker: ranker)
     }
 
     var style: Style { Style(enabled: console.usesColor) }
@@ -27,8 +31,7 @@ struct CatalogContext {
     /// The skill selector, with stage 2 wired to `git config orch.skillRanker` when it is set.
     func selector() -> SkillSelector {
         var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
-        let repository = repositoryRoot.flatMap { try? Repository.discover(from: $0) }
-        if let command = repository.flatMap({ try? $0.configString("orch.skillRanker") }), !command.isEmpty {
+        if let command = skillRanker, !command.isEmpty {
             selector.ranker = { task, candidates in SkillRanker.ask(command: command, task: task, candidates: candidates) }
         }
         return selector
