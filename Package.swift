@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "git-orch", targets: ["git-orch"]),
         .executable(name: "git-orch-catalog", targets: ["git-orch-catalog"]),
         .executable(name: "git-orch-mcp", targets: ["git-orch-mcp"]),
+        .executable(name: "git-orch-run", targets: ["git-orch-run"]),
         .executable(name: "orch-bench", targets: ["orch-bench"]),
     ],
     dependencies: [
@@ -36,6 +37,12 @@ let package = Package(
             dependencies: ["OrchModel", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
+        .target(name: "CProcess"),
+        .target(
+            name: "OrchRuntime",
+            dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "GitKit", "CProcess"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "GitOrchCLI",
             dependencies: [
@@ -53,6 +60,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings),
+        .target(
+            name: "GitOrchRunCLI",
+            dependencies: [
+                "GitOrchCLI", "OrchRuntime", "OrchStore", "OrchModel", "GitKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "git-orch-run", dependencies: ["GitOrchRunCLI", "GitOrchCLI"], swiftSettings: strictSettings),
         .executableTarget(name: "git-orch-catalog", dependencies: ["GitOrchCatalogCLI", "GitOrchCLI"], swiftSettings: strictSettings),
         .executableTarget(
             name: "git-orch-mcp",
@@ -83,9 +99,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "OrchRuntimeTests",
+            dependencies: ["OrchRuntime", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch", "git-orch-catalog", "git-orch-mcp", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

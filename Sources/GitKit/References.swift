@@ -38,18 +38,18 @@ extension Repository {
         lockPolicy: LockPolicy = .standard
     ) throws(GitError) -> Bool {
         var newRaw = new.raw
-        let function = expected == nil ? "git_reference_create" : "git_reference_create_matching"
+        let function = "git_reference_create_matching"
+        // "Must not exist yet" is the zero id, checked under the ref's lock. (git_reference_create
+        // without force checks before taking the lock, so two creators could both succeed.)
+        var expectedRaw = expected?.raw ?? git_oid()
         let result = try retryingLocked(name, policy: lockPolicy, function: function) { () -> Int32 in
             var reference: OpaquePointer?
             defer { git_reference_free(reference) }
-            if var expectedRaw = expected?.raw {
-                return git_reference_create_matching(&reference, handle, name, &newRaw, 1, &expectedRaw, message)
-            }
-            return git_reference_create(&reference, handle, name, &newRaw, 0, message)
+            return git_reference_create_matching(&reference, handle, name, &newRaw, 1, &expectedRaw, message)
         }
         if result == GIT_EMODIFIED.rawValue || result == GIT_EEXISTS.rawValue { return false }
         // libgit2 reports a vanished expected ref as "not found".
-        if result == GIT_ENOTFOUND.rawValue && expected != nil { return false }
+        if result == GIT_ENOTFOUND.rawValue { return false }
         try check(result, function)
         return true
     }

@@ -37,5 +37,13 @@ extension StoreError: CustomStringConvertible {
 /// The refs git-orch keeps its state in.
 public enum StateRefs {
     public static let graph = "refs/orch/graph"
+    /// Everything needed to respawn each worker (agent, roles, model, budget, branch, colour).
+    public static let workers = "refs/orch/workers"
+    /// Cost and token records per task run.
+    public static let ledger = "refs/orch/ledger"
+    /// Messages between workers, waiting for their recipient's next prompt.
+    public static let messages = "refs/orch/messages"
+    public static let queue = "refs/orch/queue"
+    public static let handoffs = "refs/orch/handoffs"
     public static let all = "refs/orch/*"
 }

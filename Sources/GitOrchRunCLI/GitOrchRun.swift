@@ -1,0 +1,13 @@
+public import ArgumentParser
+
+/// The commands that run and control workers, served by the `git-orch-run` companion
+/// executable (the main `git-orch` hands over to it).
+public struct GitOrchRun: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "git-orch",
+        abstract: "Run and control the team of agent workers.",
+        subcommands: []
+    )
+
+    public init() {}
+}

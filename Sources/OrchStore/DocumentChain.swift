@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import GitKit
+
+/// A state ref holding a small tree of documents (path -> bytes), changed one commit at a time by
+/// compare-and-swap: the worker registry, the ledger, the message inboxes. Each change is a
+/// closure applied to the current documents; a writer that loses the race re-reads and re-applies
+/// it, so a change must be computed from what it is given, never from what was read earlier.
+public struct DocumentChain {
+    public let repository: Repository
+    public let ref: String
+    public var lockPolicy: LockPolicy
+
+    public typealias Documents = [String: [UInt8]]
+
+    public init(repository: Repository, ref: String, lockPolicy: LockPolicy = .standard) {
+        self.repository = repository
+        self.ref = ref
+        self.lockPolicy = lockPolicy
+    }
+
+    public func head() throws(StoreError) -> OID? {
+        try git { () throws(GitError) in try repository.referenceTarget(ref) }
+    }
+
+    /// Every document at `commit` (default: the head); empty when the ref does not exist yet.
+    public func documents(at commit: OID? = nil) throws(StoreError) -> Documents {
+        let start: OID? = if let commit { commit } else { try head() }
+        guard let commit = start else { return [:] }
+        return try git { () throws(GitError) in
+            var documents: Documents = [:]
+            try collect(tree: try repository.commit(commit).tree, prefix: "", into: &documents)
+            return documents
+        }
+    }
+
+    private func collect(tree: OID, prefix: String, into documents: inout Documents) throws(GitError) {
+        for entry in try repository.treeEntries(tree) {
+            switch entry.kind {
+            case .tree: try collect(tree: entry.oid, prefix: prefix + entry.name + "/", into: &documents)
+            default: documents[prefix + entry.name] = try repository.blob(entry.oid)
+            }
+        }
+    }
+
+    /// Applies `change` to the current documents and publishes the result as one commit whose
+    /// message is what `change` returns; `change` returning nil means nothing to do. Retries on a
+    /// lost race. Returns the new head (the old one when nothing changed).
+    @discardableResult
+    public func update(_ change: (inout Documents) throws(StoreError) -> String?) throws(StoreError) -> OID? {
+        var retries = 0
+        while true {
+            let base = try head()
+            var documents = try documents(at: base)
+            guard let message = try change(&documents) else { return base }
+            let published: (Bool, OID) = try git { () throws(GitError) in
+                var blobs: [String: OID] = [:]
+                for (path, bytes) in documents { blobs[path] = try repository.writeBlob(bytes) }
+                let tree = try repository.writeTree(paths: blobs)
+                let commit = try repository.createCommit(tree: tree, parents: base.map { [$0] } ?? [], message: message)
+                let swapped = try repository.compareAndSwapReference(
+                    ref, to: commit, expecting: base, message: "git-orch: \(message.prefix { $0 != "\n" })", lockPolicy: lockPolicy)
+                return (swapped, commit)
+            }
+            if published.0 { return published.1 }
+            retries += 1
+            if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
+        }
+    }
+
+    /// The chain's commits, newest first: its audit trail.
+    public func history(limit: Int = .max) throws(StoreError) -> [Commit] {
+        guard let head = try head() else { return [] }
+        return try git { () throws(GitError) in try repository.history(from: head, limit: limit) }
+    }
+}
