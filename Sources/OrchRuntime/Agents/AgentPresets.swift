@@ -1,6 +1,21 @@
 /// Finds agent presets: user presets first (git config `orch.agent.<name>.*` keys, then the
 /// JSON file `.orch/agents.json`), then built-ins. The layers stack: git config fills in over
-/// the file, which fills in over the built-in of the same name.
+/// the file, which fills in over the built-in of the same name, so one key adjusts a built-in.
+///
+/// Git config, one key per field (argument lists split like a shell splits words):
+///
+///     git config orch.agent.mine.command "mytool --yes {prompt_file}"
+///     git config orch.agent.mine.output plain        # claude-stream-json | codex-json | aider-text | plain
+///     git config orch.agent.mine.prompt file         # argument | file | stdin; default from the placeholders
+///     git config orch.agent.mine.newSession "--session {session_id}"
+///     git config orch.agent.mine.resume "--continue {session_id}"   # "" = cannot resume
+///     git config orch.agent.mine.model "--model {model}"
+///     git config orch.agent.mine.inputPattern 'Continue\?\s*$'    # one regex; | for several
+///     git config orch.agent.mine.contextWindow 200000
+///     git config orch.agent.mine.inputPrice 3        # and outputPrice, cachedInputPrice: USD per million tokens
+///
+/// `.orch/agents.json`: `{"mine": {"command": ["mytool", "--yes", "{prompt_file}"], "output": "plain"}}`
+/// with the fields of `AgentPreset` (argument lists as arrays or one string, `"resume": null`).
 public enum AgentPresets {
     /// A name that matches nothing but contains a space or a `{` is a command line
     /// (`AgentPreset.command`). An unknown name is an error listing the known names.

@@ -24,6 +24,8 @@ struct ClaudeStreamReader: Sendable {
     private var sawResult = false
 
     mutating func read(_ line: String, into report: inout AgentReport) -> Bool {
+        // Tool results echo whole files back: skip decoding what carries nothing we read.
+        if line.hasPrefix(#"{"type":"user""#) || line.hasPrefix(#"{"type":"stream_event""#) { return false }
         guard let event = JSONLine.object(line), let type = event.field("type")?.text else { return false }
         if let session = event.field("session_id")?.text ?? event.field("sessionId")?.text { report.sessionID = session }
         switch type {

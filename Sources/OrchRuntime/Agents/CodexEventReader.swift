@@ -10,6 +10,8 @@ struct CodexEventReader: Sendable {
     private var sawUsage = false
 
     mutating func read(_ line: String, into report: inout AgentReport) -> Bool {
+        // Command output streams through these: skip decoding what carries nothing we read.
+        if line.hasPrefix(#"{"type":"item.started""#) || line.hasPrefix(#"{"type":"item.updated""#) { return false }
         guard let event = JSONLine.object(line), let type = event.field("type")?.text else { return false }
         switch type {
         case "thread.started":
