@@ -12,19 +12,15 @@ int orch_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 
 
 int orch_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0); }
 
-int orch_open_pty(int *master, int *replica, unsigned short rows, unsigned short cols) {
+int orch_open_pty(int *master, char *name, unsigned long capacity, unsigned short rows, unsigned short cols) {
     int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) return errno;
-    char name[128];
-    if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, sizeof name) != 0) {
+    if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, capacity) != 0) {
         int saved = errno; close(fd); return saved;
     }
-    int other = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (other < 0) { int saved = errno; close(fd); return saved; }
     struct winsize size = { .ws_row = rows, .ws_col = cols };
     ioctl(fd, TIOCSWINSZ, &size);
     *master = fd;
-    *replica = other;
     return 0;
 }
 

@@ -11,9 +11,12 @@ package enum CLIError: Error, CustomStringConvertible {
     case nothingClaimable(String)
     /// Output was printed but part of the state could not be read (exit status 2).
     case partial(String)
+    /// Ends the command with this status and no message (the output already said it all).
+    case exit(Int32)
 
     package var description: String {
         switch self {
+        case .exit(let status): "exit status \(status)"
         case .store(let error): error.description
         case .notARepository(let path): "not a git repository (or any parent up to /): \(path)"
         case .input(let message), .nothingClaimable(let message), .partial(let message): message
@@ -26,6 +29,7 @@ package enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .nothingClaimable: 1
         case .partial: 2
+        case .exit(let status): status
         default: 128
         }
     }

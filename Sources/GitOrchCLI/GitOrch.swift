@@ -10,6 +10,7 @@ public struct GitOrch: ParsableCommand {
         subcommands: [
             Init.self, TaskGroup.self, Ready.self, Claim.self, Graph.self, Log.self,
             Sync.self, Clone.self, Remote.self, Roles.self, Missions.self, Skills.self, Mcp.self,
+            Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self,
         ]
     )
 
@@ -27,6 +28,8 @@ public enum GitOrchMain {
             var command = try Root.parseAsRoot(arguments)
             try command.run()
             return 0
+        } catch CLIError.exit(let status) {
+            return status
         } catch let error as CLIError {
             console.writeError("git-orch: \(error.exitCode == 2 ? "warning" : "error"): \(error)")
             return error.exitCode

@@ -12,4 +12,51 @@ extension RunCompanionCommand {
 }
 
 extension GitOrch {
+    struct Start: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Start the team of agent workers.", helpNames: [])
+        static let name = "start"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Status: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the workers, their tasks and costs.", helpNames: [])
+        static let name = "status"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Stop: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the team or one worker.", helpNames: [])
+        static let name = "stop"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Restart: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Restart a worker with the same settings.", helpNames: [])
+        static let name = "restart"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Scale: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Grow or shrink the running team.", helpNames: [])
+        static let name = "scale"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Input: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Type a line into a worker's agent terminal.", helpNames: [])
+        static let name = "input"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Logs: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "A worker's terminal output, or the team's events.", helpNames: [])
+        static let name = "logs"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    struct Msg: RunCompanionCommand {
+        static let configuration = CommandConfiguration(abstract: "Send messages between workers.", helpNames: [])
+        static let name = "msg"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
 }

@@ -6,7 +6,9 @@ public struct GitOrchRun: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "git-orch",
         abstract: "Run and control the team of agent workers.",
-        subcommands: []
+        subcommands: [
+            Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self, Worker.self,
+        ]
     )
 
     public init() {}

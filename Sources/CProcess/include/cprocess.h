@@ -13,8 +13,10 @@ int orch_set_child_subreaper(void);
 /* The kernel sends `signal` to the caller when its parent dies; survives execve. */
 int orch_set_parent_death_signal(int signal);
 
-/* Opens a pseudo-terminal pair sized rows x cols; the master is close-on-exec. Returns 0 or errno. */
-int orch_open_pty(int *master, int *replica, unsigned short rows, unsigned short cols);
+/* Opens a pseudo-terminal master sized rows x cols (close-on-exec) and writes its replica's path
+   into `name` (the child opens it by path after setsid, which makes it its controlling terminal).
+   Returns 0 or errno. */
+int orch_open_pty(int *master, char *name, unsigned long capacity, unsigned short rows, unsigned short cols);
 
 /* POSIX_SPAWN_SETSID: the child starts a new session (and so a new process group). */
 int orch_spawnattr_setsid(posix_spawnattr_t *attributes);

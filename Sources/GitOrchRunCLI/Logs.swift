@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import GitOrchCLI
+import OrchModel
+import OrchRuntime
+
+extension GitOrchRun {
+    struct Logs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a worker's terminal output (kept, bounded, in .git/orch/logs/), or the team's events.",
+            discussion: "With --events, prints the event log (.git/orch/events.jsonl) instead; --json keeps its JSON lines.")
+
+        @Argument(help: "The worker's name (omit with --events).") var name: String?
+        @Flag(name: [.short, .long], help: "Keep printing as output arrives.") var follow = false
+        @Option(name: [.short, .long], help: "Only the last N lines.") var lines: Int?
+        @Flag(help: "The team's events instead of a terminal.") var events = false
+        @Flag(help: "With --events: JSON lines.") var json = false
+
+        func validate() throws {
+            if name == nil && !events { throw ValidationError("name a worker, or use --events") }
+            if let name { do { try FieldRules.validateWorkerName(name) } catch { throw ValidationError("\(error)") } }
+            if let lines, lines < 0 { throw ValidationError("--lines must not be negative") }
+        }
+
+        func run() throws {
+            let context = try RunContext.open()
+            let path = events ? context.paths.events : context.paths.terminalLog(name!)
+            if !events, !FileManager.default.fileExists(atPath: path) {
+                let known = try runtime { () throws(RuntimeError) in try WorkerRegistry(repository: context.repository).all() }.map(\.name)
+                guard known.contains(name!) else {
+                    throw CLIError.input("no worker named '\(name!)' (workers: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))")
+                }
+                if !follow { return }
+            }
+            var text = ""
+            if !events, let older = FileManager.default.contents(atPath: path + ".1") { text += String(decoding: older, as: UTF8.self) }
+            var offset = 0
+            if let data = FileManager.default.contents(atPath: path) {
+                text += String(decoding: data, as: UTF8.self)
+                offset = data.count
+            }
+            write(render(text, tail: lines), context)
+            guard follow else { return }
+            while true {
+                usleep(200_000)
+                guard let handle = FileHandle(forReadingAtPath: path) else { continue }
+                let size = Int(handle.seekToEndOfFile())
+                if size < offset { offset = 0 } // rotated
+                if size > offset {
+                    handle.seek(toFileOffset: UInt64(offset))
+                    let data = handle.readDataToEndOfFile()
+                    offset += data.count
+                    write(render(String(decoding: data, as: UTF8.self), tail: nil), context)
+                }
+                handle.closeFile()
+            }
+        }
+
+        private func render(_ text: String, tail: Int?) -> String {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }
+            if let tail { lines = Array(lines.suffix(tail)) }
+            guard events && !json else { return lines.map { $0 + "\n" }.joined() }
+            return lines.compactMap { line in
+                guard let event = RuntimeEvent.parse(line) else { return nil }
+                var text = "\(event.time) \(event.worker ?? "supervisor") \(event.type.rawValue)"
+                if let task = event.task { text += " \(task.prefix(8))" }
+                if let title = event.title { text += " \(title)" }
+                if let message = event.message { text += ": \(message)" }
+                return text + "\n"
+            }.joined()
+        }
+
+        private func write(_ text: String, _ context: RunContext) {
+            context.console.write(Array(text.utf8))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import GitKit
+import GitOrchCLI
+import OrchCatalog
+import OrchModel
+import OrchRuntime
+import OrchStore
+
+extension GitOrchRun {
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start the team: N agent workers, each in its own worktree and branch, pulling tasks from the graph.",
+            discussion: """
+            Workers come back with their registered settings (refs/orch/workers) unless overridden here.
+            Ctrl-C stops them after they save their work; a second Ctrl-C kills them.
+            Exit status with --until-done: 0 when every task is done, 1 when some are not.
+            """)
+
+        @Option(name: [.short, .long], help: "How many workers (1-\(TeamRequest.maxWorkers); default: the registered team, or \(TeamRequest.defaultWorkers)).")
+        var workers: Int?
+
+        @Option(help: "Agent preset (claude, codex, aider, or one of yours) or a command line such as \"mytool {prompt_file}\".")
+        var agent: String?
+
+        @Option(help: "A mission from Missions/ (or .orch/missions/): its team, budget and starting tasks.")
+        var mission: String?
+
+        @Option(help: "Comma-separated roles every worker takes tasks for (default: any).")
+        var roles: String?
+
+        @Option(help: "Model name passed to the agent.")
+        var model: String?
+
+        @Option(help: "Budget per worker in USD; a worker that reaches it pauses.")
+        var budget: Double?
+
+        @Flag(help: "Run in the background; talk to it with status, logs, stop.")
+        var detach = false
+
+        @Flag(help: "Return when no task is ready or claimed and no worker is busy.")
+        var untilDone = false
+
+        func validate() throws {
+            if let workers, !(1...TeamRequest.maxWorkers).contains(workers) {
+                throw ValidationError("--workers must be between 1 and \(TeamRequest.maxWorkers), not \(workers)")
+            }
+            if let budget, !(budget > 0 && budget < 1_000_000) { throw ValidationError("--budget must be a positive amount in USD") }
+            if let agent, agent.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--agent must not be empty") }
+            if let roles { for role in roles.split(separator: ",") { try checkRole(String(role)) } }
+            if mission != nil && (workers != nil || roles != nil) {
+                throw ValidationError("--mission decides the team; leave out --workers and --roles")
+            }
+        }
+
+        private func checkRole(_ role: String) throws {
+            do { try FieldRules.validateRole(role) } catch { throw ValidationError("--roles: \(error)") }
+        }
+
+        func run() throws {
+            let context = try RunContext.open()
+            var settings = try context.settings()
+            var request = TeamRequest(workers: workers, agent: agent, roles: roles.map { $0.split(separator: ",").map(String.init) },
+                                      model: model, budgetUSD: budget)
+            let catalog = context.catalog()
+            if let roles = request.roles {
+                for role in roles where catalog.role(role) == nil {
+                    throw CLIError.input("--roles: unknown role '\(role)' (see 'git orch roles list')")
+                }
+            }
+            if let name = mission {
+                guard let found = catalog.missions[name] else {
+                    throw CLIError.input("unknown mission '\(name)' (known: \(catalog.missions.keys.sorted().joined(separator: ", ")))")
+                }
+                request.rolePerWorker = found.team.flatMap { Array(repeating: $0.role, count: $0.count) }
+                if settings.teamBudgetUSD == nil { settings.teamBudgetUSD = found.budgetUSD }
+                try MissionTasks.addIfEmpty(found, repository: context.repository, console: context.console)
+            }
+            if let pid = try? Supervisor.runningPID(context.paths) ?? nil {
+                throw CLIError.input(RuntimeError.alreadyRunning(pid: pid).description)
+            }
+            if detach { try Detach.start(context: context, arguments: CommandLine.arguments.dropFirst().filter { $0 != "--detach" }) }
+            let console = context.console
+            let supervisor = try runtime { () throws(RuntimeError) in
+                try Supervisor(repository: context.repository, settings: settings, options: Supervisor.Options(
+                    request: request, untilDone: untilDone, executable: RunContext.executable, color: console.usesColor,
+                    print: { console.print($0) }))
+            }
+            let status = try runtime { () throws(RuntimeError) in try supervisor.run() }
+            if status != 0 { throw CLIError.exit(status) }
+        }
+    }
+}
+
+/// A mission's starting tasks go into an empty graph (never on top of existing work).
+enum MissionTasks {
+    static func addIfEmpty(_ mission: Mission, repository: Repository, console: Console) throws(CLIError) {
+        let store = TaskStore(repository: repository)
+        do {
+            _ = try store.initialize()
+            let graph = try store.snapshot().graph
+            guard graph.count == 0, !mission.startingTasks.isEmpty else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let text = mission.startingTasks.map { String(decoding: (try? encoder.encode($0)) ?? Data(), as: UTF8.self) }.joined(separator: "\n")
+            let lines = try TaskImport.parse(text, source: mission.source)
+            let tasks = try TaskImport.tasks(from: lines, source: mission.source, graph: graph, start: SystemClock.now()) { title, time throws(StoreError) in
+                try store.newTaskID(title: title, at: time)
+            }
+            try store.apply(.add(tasks))
+            console.print("added the \(tasks.count) starting tasks of mission \(mission.id)")
+        } catch {
+            throw .store(error)
+        }
+    }
+}
+
+/// `start --detach`: the same command again in a new session with its output in
+/// `.git/orch/run/supervisor.log`; returns once its control socket answers.
+enum Detach {
+    static func start(context: RunContext, arguments: [String]) throws(CLIError) -> Never {
+        let logPath = context.paths.run + "/supervisor.log"
+        try? FileManager.default.createDirectory(atPath: context.paths.run, withIntermediateDirectories: true, attributes: nil)
+        var options = ProcessSpawner.Options()
+        options.newSession = true
+        options.stdin = .null
+        options.stdout = .path(logPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        options.stderr = .path(logPath, flags: O_WRONLY | O_CREAT | O_APPEND)
+        let pid: Int32
+        do { pid = try ProcessSpawner.spawn(RunContext.executable, arguments, options) } catch { throw .input(error.description) }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let status = ProcessSpawner.wait(pid, block: false) {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                context.console.writeError(log.trimmingCharacters(in: .whitespacesAndNewlines))
+                throw .exit(status == 0 ? 128 : status)
+            }
+            if let fd = ControlSocket.connect(context.paths) {
+                close(fd)
+                context.console.print("supervisor started in the background (pid \(pid)); log: \(logPath)")
+                context.console.print("see 'git orch status', 'git orch logs NAME', and 'git orch stop'")
+                exit(0)
+            }
+            usleep(50_000)
+        }
+        throw .input("the supervisor (pid \(pid)) did not answer within 30 s; see \(logPath)")
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import GitOrchCLI
+import OrchModel
+import OrchRuntime
+import OrchStore
+
+extension GitOrchRun {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the team: each worker's state, task, rounds and cost; the tasks; the budget.",
+            discussion: "Without a running supervisor, shows the registered workers and the task counts.")
+
+        @Flag(help: "Print JSON (see docs/state-format.md).") var json = false
+
+        func run() throws {
+            let context = try RunContext.open()
+            let status = try runtime { () throws(RuntimeError) in try TeamStatusReader.read(context: context) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                context.console.print(String(decoding: try encoder.encode(status), as: UTF8.self))
+                return
+            }
+            let style = Style(enabled: context.console.usesColor)
+            let header = status.running
+                ? "supervisor running (pid \(status.pid ?? 0)) on \(status.mainBranch ?? "?") since \(status.started ?? "?")"
+                : "no supervisor running; registered workers:"
+            context.console.print(header)
+            let rows = status.workers.map { worker in
+                [worker.name, worker.state, worker.task.map { String($0.prefix(8)) + " " + (worker.taskTitle ?? "") } ?? "-",
+                 "\(worker.tasksDone)", String(format: "$%.2f", worker.costUSD) + (worker.budgetUSD.map { String(format: " / $%.2f", $0) } ?? ""),
+                 worker.reason ?? ""]
+            }
+            context.console.print(TextTable.render(["WORKER", "STATE", "TASK", "DONE", "COST", "NOTE"], rows, style: style) { _, cell in cell })
+            let tasks = status.tasks
+            context.console.print("tasks: \(tasks.ready) ready, \(tasks.claimed) claimed, \(tasks.open) open, \(tasks.done) done, \(tasks.failed) failed")
+            context.console.print(String(format: "cost: $%.4f", status.costUSD) + (status.budgetUSD.map { String(format: " of $%.2f", $0) } ?? ""))
+        }
+    }
+}
+
+/// The status from the running supervisor, or built from git state when none runs.
+enum TeamStatusReader {
+    static func read(context: RunContext) throws(RuntimeError) -> TeamStatus {
+        if let response = try? ControlSocket.send(ControlRequest(.status), to: context.paths), let status = response.status {
+            return status
+        }
+        let records = try WorkerRegistry(repository: context.repository).all().filter { !$0.retired }
+        let summary = try Ledger(repository: context.repository).summary()
+        var tasks = TeamStatus.Tasks()
+        var holding: [String: Task] = [:]
+        let store = TaskStore(repository: context.repository)
+        if let graph = try? store.snapshot().graph {
+            for task in graph.tasks.values {
+                switch task.status {
+                case .open: tasks.open += 1
+                case .claimed: tasks.claimed += 1; if let assignee = task.assignee { holding[assignee] = task }
+                case .done: tasks.done += 1
+                case .failed: tasks.failed += 1
+                }
+            }
+            tasks.ready = graph.readyTasks().count
+        }
+        let settings = try? RuntimeSettings(RuntimeConfig.load(in: context.root))
+        return TeamStatus(
+            running: false, pid: nil, started: nil, mainBranch: nil,
+            workers: records.map { record in
+                TeamStatus.Worker(
+                    name: record.name, color: record.color.name, hex: record.color.hex, state: WorkerState.stopped.rawValue, pid: nil,
+                    task: holding[record.name]?.id.hex, taskTitle: holding[record.name]?.title,
+                    tasksDone: summary.byWorker[record.name]?.tasksDone ?? 0, failures: 0, restarts: 0,
+                    costUSD: summary.byWorker[record.name]?.costUSD ?? 0, budgetUSD: record.budgetUSD, roles: record.roles,
+                    agent: record.agent, model: record.model, branch: record.branch, reason: nil)
+            },
+            tasks: tasks, costUSD: summary.total.costUSD, budgetUSD: settings?.teamBudgetUSD)
+    }
+}

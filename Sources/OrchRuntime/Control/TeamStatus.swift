@@ -1,0 +1,71 @@
+/// What `git orch status --json` prints: the supervisor, each worker, the tasks and the money.
+public struct TeamStatus: Codable, Sendable, Equatable {
+    public struct Worker: Codable, Sendable, Equatable {
+        public var name: String
+        public var color: String
+        public var hex: String
+        public var state: String
+        public var pid: Int32?
+        public var task: String?
+        public var taskTitle: String?
+        public var tasksDone: Int
+        public var failures: Int
+        public var restarts: Int
+        public var costUSD: Double
+        public var budgetUSD: Double?
+        public var roles: [String]
+        public var agent: String
+        public var model: String?
+        public var branch: String
+        /// Why the worker is offline or paused, when it is.
+        public var reason: String?
+
+        public init(name: String, color: String, hex: String, state: String, pid: Int32?, task: String?, taskTitle: String?,
+                    tasksDone: Int, failures: Int, restarts: Int, costUSD: Double, budgetUSD: Double?, roles: [String],
+                    agent: String, model: String?, branch: String, reason: String?) {
+            self.name = name
+            self.color = color
+            self.hex = hex
+            self.state = state
+            self.pid = pid
+            self.task = task
+            self.taskTitle = taskTitle
+            self.tasksDone = tasksDone
+            self.failures = failures
+            self.restarts = restarts
+            self.costUSD = costUSD
+            self.budgetUSD = budgetUSD
+            self.roles = roles
+            self.agent = agent
+            self.model = model
+            self.branch = branch
+            self.reason = reason
+        }
+    }
+
+    public struct Tasks: Codable, Sendable, Equatable {
+        public var open = 0, ready = 0, claimed = 0, done = 0, failed = 0
+        public init() {}
+    }
+
+    public var running: Bool
+    public var pid: Int32?
+    public var started: String?
+    public var mainBranch: String?
+    public var workers: [Worker]
+    public var tasks: Tasks
+    public var costUSD: Double
+    public var budgetUSD: Double?
+
+    public init(running: Bool, pid: Int32?, started: String?, mainBranch: String?, workers: [Worker], tasks: Tasks,
+                costUSD: Double, budgetUSD: Double?) {
+        self.running = running
+        self.pid = pid
+        self.started = started
+        self.mainBranch = mainBranch
+        self.workers = workers
+        self.tasks = tasks
+        self.costUSD = costUSD
+        self.budgetUSD = budgetUSD
+    }
+}

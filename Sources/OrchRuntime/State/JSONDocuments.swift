@@ -1,0 +1,20 @@
+import Foundation
+import OrchStore
+
+/// Stable, readable JSON for state documents: sorted keys, so diffs and merges of state refs stay
+/// small, and a newline at the end like every text file.
+enum JSONDocuments {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Array(((try? encoder.encode(value)) ?? Data("{}".utf8)) + Data("\n".utf8))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], ref: String, path: String) throws(RuntimeError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
+            throw .store(.corruptEntry(path: "\(ref):\(path)", reason: "not a valid \(T.self) document (\(error))"))
+        }
+    }
+}

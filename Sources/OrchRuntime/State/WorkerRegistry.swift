@@ -1,0 +1,40 @@
+public import GitKit
+public import OrchModel
+import OrchStore
+
+/// The worker registry in `refs/orch/workers`: one `workers/<name>.json` per worker.
+public struct WorkerRegistry {
+    let chain: DocumentChain
+
+    public init(repository: Repository) {
+        chain = DocumentChain(repository: repository, ref: StateRefs.workers)
+    }
+
+    public func all() throws(RuntimeError) -> [WorkerRecord] {
+        let documents = try store { () throws(StoreError) in try chain.documents() }
+        var records: [WorkerRecord] = []
+        for (path, bytes) in documents.sorted(by: { $0.key < $1.key }) where path.hasPrefix("workers/") {
+            records.append(try JSONDocuments.decode(WorkerRecord.self, bytes, ref: StateRefs.workers, path: path))
+        }
+        return records
+    }
+
+    public func record(_ name: String) throws(RuntimeError) -> WorkerRecord? {
+        try all().first { $0.name == name }
+    }
+
+    /// Writes `records` (new or changed) in one commit; unchanged ones write nothing.
+    public func save(_ records: [WorkerRecord], message: String) throws(RuntimeError) {
+        try store { () throws(StoreError) in
+            try chain.update { documents in
+                var changed = false
+                for record in records {
+                    let bytes = JSONDocuments.encode(record)
+                    let path = "workers/\(record.name).json"
+                    if documents[path] != bytes { documents[path] = bytes; changed = true }
+                }
+                return changed ? message : nil
+            }
+        }
+    }
+}

@@ -1,0 +1,376 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+public import GitKit
+public import OrchCatalog
+public import OrchModel
+import OrchStore
+
+/// A worker process's life: claim a task that fits, build the prompt, run the agent in the
+/// worktree, commit what it changed, mark the task done (or give it back), and again, until the
+/// supervisor says stop or goes away.
+public final class WorkerLoop {
+    let record: WorkerRecord
+    let preset: AgentPreset
+    let settings: RuntimeSettings
+    let paths: RuntimePaths
+    let repository: Repository
+    let taskStore: TaskStore
+    let channel: WorkerChannel
+    let catalog: Catalog
+    let mainBranch: String
+    let repositoryRoot: String
+    private var worktree = ""
+    private var paused = false
+    private var stopRequest: (release: Bool, Void)?
+    private var breaker: CircuitBreaker
+
+    public init(record: WorkerRecord, preset: AgentPreset, settings: RuntimeSettings, repository: Repository,
+                catalog: Catalog, mainBranch: String) throws(RuntimeError) {
+        guard let root = repository.workingDirectory else { throw .invalidInput("workers need a repository with a working tree, not a bare one") }
+        self.record = record
+        self.preset = preset
+        self.settings = settings
+        self.repository = repository
+        self.catalog = catalog
+        self.mainBranch = mainBranch
+        self.repositoryRoot = root
+        paths = RuntimePaths(repository: repository)
+        taskStore = TaskStore(repository: repository)
+        channel = WorkerChannel(worker: record.name, heartbeatSeconds: settings.heartbeatSeconds)
+        breaker = CircuitBreaker(threshold: settings.breakerFailures)
+    }
+
+    /// Runs until told to stop; returns the process's exit status (3: offline, do not restart).
+    public func run() -> Int32 {
+        do {
+            worktree = try Worktrees(repositoryRoot: repositoryRoot, paths: paths).ensure(record, base: mainBranch)
+            try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: paths.prompts, withIntermediateDirectories: true)
+            try saveLeftovers()
+        } catch {
+            channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue, message: error.description))
+            return 3
+        }
+        var started = RuntimeEvent(.workerStarted, state: WorkerState.idle.rawValue, message: worktree)
+        started.pid = getpid()
+        channel.send(started)
+        var idleAnnounced = false
+        while stopRequest == nil && !channel.supervisorGone {
+            if paused || overBudget() {
+                pauseUntilResumed()
+                continue
+            }
+            let task: Task?
+            do { task = try nextTask() } catch {
+                channel.send(RuntimeEvent(.warning, message: error.description))
+                idle(seconds: settings.pollSeconds)
+                continue
+            }
+            guard let task else {
+                if !idleAnnounced { channel.send(RuntimeEvent(.state, state: WorkerState.idle.rawValue)); idleAnnounced = true }
+                idle(seconds: settings.pollSeconds)
+                continue
+            }
+            idleAnnounced = false
+            let succeeded = work(on: task)
+            breaker.record(success: succeeded)
+            if breaker.isOpen {
+                channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue,
+                                          message: "\(breaker.consecutiveFailures) failures in a row; circuit breaker open"))
+                return 3
+            }
+        }
+        channel.send(RuntimeEvent(.workerStopped, state: WorkerState.stopped.rawValue))
+        return 0
+    }
+
+    // MARK: Choosing work
+
+    /// The task this worker already holds (a restart resumes it), else a fresh claim.
+    private func nextTask() throws(RuntimeError) -> Task? {
+        let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
+        if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name }).min(by: TaskGraph.claimOrder) {
+            channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
+            return own
+        }
+        var graph = snapshot.graph
+        for _ in 0..<8 {
+            guard let pick = settings.strategy.pick(for: record, in: graph) else { return nil }
+            do {
+                let applied = try taskStore.apply(.claim(pick.id, worker: record.name, role: nil))
+                guard let claimed = applied.outcome.changed.first else { return nil }
+                channel.send(RuntimeEvent(.taskClaimed, task: claimed.id, title: claimed.title, state: WorkerState.running.rawValue))
+                return claimed
+            } catch {
+                // Another worker took it first: look again at the newer graph.
+                guard case .graph = error else { throw .store(error) }
+                graph = try store { () throws(StoreError) in try taskStore.snapshot() }.graph
+            }
+        }
+        return nil
+    }
+
+    private func overBudget() -> Bool {
+        guard record.budgetUSD != nil || settings.teamBudgetUSD != nil else { return false }
+        guard let summary = try? Ledger(repository: repository).summary() else { return false }
+        if let budget = record.budgetUSD, (summary.byWorker[record.name]?.costUSD ?? 0) >= budget {
+            announceBudget("worker budget of $\(budget) reached")
+            return true
+        }
+        if let budget = settings.teamBudgetUSD, summary.total.costUSD >= budget {
+            announceBudget("team budget of $\(budget) reached")
+            return true
+        }
+        return false
+    }
+
+    private var budgetAnnounced = false
+    private func announceBudget(_ message: String) {
+        guard !budgetAnnounced else { return }
+        budgetAnnounced = true
+        channel.send(RuntimeEvent(.budgetReached, state: WorkerState.paused.rawValue, message: message))
+    }
+
+    // MARK: Doing work
+
+    /// Runs the agent on `task` and settles the task. Returns whether the agent succeeded.
+    private func work(on task: Task) -> Bool {
+        let log = TerminalLog(path: paths.terminalLog(record.name), limit: settings.terminalLogBytes)
+        log.append("\r\n\u{1b}[1m=== \(record.name): task \(task.id.hex.prefix(8)) \(task.title) (attempt \(task.attempts)) ===\u{1b}[0m\r\n")
+        let role = task.role.flatMap { catalog.role($0) } ?? record.roles.first.flatMap { catalog.role($0) }
+        let skills = selectSkills(for: task, role: role)
+        let messages = (try? Inbox(repository: repository).deliver(to: record.name)) ?? []
+        let handoff = try? HandoffDocuments(repository: repository).latest(for: record.name)
+        let prompt = PromptBuilder.build(PromptContext(
+            worker: record, task: task, role: role, skills: skills, handoff: handoff?.text, messages: messages,
+            repositoryContext: repositoryContext(), previousFailure: lastFailure(of: task)))
+        let promptFile = paths.prompts + "/\(record.name)-\(task.id.hex).md"
+        _ = FileManager.default.createFile(atPath: promptFile, contents: Data(prompt.utf8))
+        let session = sessionFor(task)
+        let invocation = preset.invocation(prompt: prompt, promptFile: promptFile, sessionID: session.id, resuming: session.resuming,
+                                           model: record.model, worktree: worktree)
+        let limiter = SharedRateLimiter(path: paths.rateLimiter, capacity: settings.agentStartBurst, perSecond: settings.agentStartsPerMinute / 60)
+        _ = limiter.acquire { channel.supervisorGone || stopRequest != nil }
+        let started = Timestamp.now()
+        var agent = AgentSession(preset: preset, worktree: worktree, channel: channel, log: log, settings: settings,
+                                 pidFile: paths.run + "/\(record.name).agent.pid")
+        agent.onPaused = { [weak self] in self?.paused = $0 }
+        let outcome: AgentSession.Outcome
+        do {
+            outcome = try agent.run(invocation, task: task.id, environment: ["GIT_ORCH_TASK": task.id.hex])
+        } catch {
+            settle(task, succeeded: false, reason: error.description)
+            return false
+        }
+        // Agents that choose their own session id (codex) are resumed with the one they reported.
+        if let reported = outcome.report.sessionID, reported != session.id, preset.resume != nil {
+            _ = FileManager.default.createFile(atPath: paths.run + "/\(record.name).session", contents: Data("\(task.id.hex) \(reported)\n".utf8))
+        }
+        if case .stopped(let release) = outcome.interruption { stopRequest = (release, ()) }
+        if outcome.interruption == .supervisorGone { stopRequest = (false, ()) }
+        let succeeded = outcome.interruption == nil && outcome.exitStatus == 0 && !outcome.report.isError
+        recordCost(task, outcome, session: session.id, skills: skills.map(\.id), role: role?.id, started: started, succeeded: succeeded)
+        if outcome.interruption != nil && outcome.interruption != .timedOut {
+            saveWork(of: task, note: "stopped")
+            if case .stopped(true) = outcome.interruption { release(task, reason: "worker \(record.name) was stopped") }
+            return true
+        }
+        if succeeded {
+            settle(task, succeeded: true, reason: nil)
+        } else {
+            let reason = outcome.interruption == .timedOut
+                ? "timed out after \(Int(settings.taskTimeoutSeconds)) s"
+                : outcome.report.errorMessage ?? "agent exited with status \(outcome.exitStatus)" + (outcome.lastLine.map { ": \($0)" } ?? "")
+            settle(task, succeeded: false, reason: reason)
+        }
+        return succeeded
+    }
+
+    /// Commits and completes a finished task, or sets its work aside and gives it back (failing it
+    /// for good after `maxAttempts`).
+    private func settle(_ task: Task, succeeded: Bool, reason: String?) {
+        if succeeded {
+            do {
+                let committed = try commitWork(of: task, message: "task \(task.id.hex.prefix(8)): \(task.title)")
+                _ = committed
+                try store { () throws(StoreError) in try taskStore.apply(.complete(task.id)) }
+                channel.send(RuntimeEvent(.taskDone, task: task.id, title: task.title, state: WorkerState.idle.rawValue))
+            } catch {
+                stash(task, note: "failed to commit")
+                giveBack(task, reason: "could not record the work: \(error.description)")
+            }
+        } else {
+            stash(task, note: "failed attempt \(task.attempts)")
+            giveBack(task, reason: reason ?? "failed")
+        }
+    }
+
+    private func giveBack(_ task: Task, reason: String) {
+        let final = task.attempts >= settings.maxAttempts
+        var event = RuntimeEvent(.taskFailed, task: task.id, title: task.title, state: WorkerState.idle.rawValue,
+                                 message: final ? "\(reason) (attempt \(task.attempts) of \(settings.maxAttempts); failed for good)" : "\(reason) (attempt \(task.attempts) of \(settings.maxAttempts); released)")
+        do {
+            if final {
+                try store { () throws(StoreError) in try taskStore.apply(.fail(task.id, reason: String(reason.prefix(FieldRules.maxReasonBytes - 100)))) }
+            } else {
+                try store { () throws(StoreError) in try taskStore.apply(.release(task.id)) }
+                rememberFailure(of: task, reason)
+            }
+        } catch {
+            event.message = (event.message ?? "") + "; could not update the task: \(error.description)"
+        }
+        channel.send(event)
+    }
+
+    private func release(_ task: Task, reason: String) {
+        if (try? store({ () throws(StoreError) in try taskStore.apply(.release(task.id)) })) != nil {
+            channel.send(RuntimeEvent(.taskReleased, task: task.id, title: task.title, message: reason))
+        }
+    }
+
+    @discardableResult
+    private func commitWork(of task: Task, message: String) throws(RuntimeError) -> String? {
+        let full = message + "\n\nOrch-Task: \(task.id.hex)\nOrch-Worker: \(record.name)\n"
+        let result = try WorkCommitter(worktree: worktree, denyPatterns: settings.denyPatterns).commit(message: full)
+        for path in result.withheld {
+            channel.send(RuntimeEvent(.withheld, task: task.id, message: "\(path) matches the commit deny-list; left uncommitted"))
+        }
+        if let commit = result.commit {
+            var event = RuntimeEvent(.committed, task: task.id, title: task.title)
+            event.commit = commit
+            channel.send(event)
+        }
+        return result.commit
+    }
+
+    /// Work of an interrupted run is committed (the task continues on this branch later).
+    private func saveWork(of task: Task, note: String) {
+        _ = try? commitWork(of: task, message: "wip \(task.id.hex.prefix(8)): \(task.title) (\(note))")
+    }
+
+    /// A failed attempt's changes go to a stash: kept, but out of the next task's way.
+    private func stash(_ task: Task, note: String) {
+        let git = GitCLI(directory: worktree)
+        guard let status = try? git.output(["status", "--porcelain"]), !status.isEmpty else { return }
+        _ = try? git.run(["stash", "push", "-q", "-u", "-m", "git-orch \(record.name): \(task.id.hex.prefix(8)) \(note)"], allowFailure: true)
+    }
+
+    /// Uncommitted changes found at start (a crash mid-task) are committed so nothing is lost; with
+    /// no task in hand they would otherwise leak into the next task's commit.
+    private func saveLeftovers() throws(RuntimeError) {
+        let git = GitCLI(directory: worktree)
+        let status = try git.output(["status", "--porcelain"])
+        guard !status.isEmpty else { return }
+        let message = "wip: changes left in the worktree of \(record.name) by an interrupted run\n\nOrch-Worker: \(record.name)\n"
+        let result = try WorkCommitter(worktree: worktree, denyPatterns: settings.denyPatterns).commit(message: message)
+        if let commit = result.commit {
+            var event = RuntimeEvent(.committed, message: "saved uncommitted changes found at start")
+            event.commit = commit
+            channel.send(event)
+        }
+    }
+
+    // MARK: Context for the prompt
+
+    private func selectSkills(for task: Task, role: Role?) -> [Skill] {
+        let selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        let text = task.title + "\n" + task.body + "\n" + task.labels.joined(separator: " ")
+        return ((try? selector.select(for: text, role: role)) ?? []).map(\.skill)
+    }
+
+    private func repositoryContext() -> String {
+        let git = GitCLI(directory: worktree)
+        let recent = (try? git.output(["log", "--oneline", "-5", mainBranch])) ?? ""
+        return """
+        Worktree: \(worktree)
+        Your branch: \(record.branch), started from \(mainBranch)
+        Recent commits on \(mainBranch):
+        \(recent)
+        """
+    }
+
+    /// Session ids: a fresh one per task, reused when resuming the same task after a restart so
+    /// an agent that can resume picks up its own conversation.
+    private func sessionFor(_ task: Task) -> (id: String, resuming: Bool) {
+        let path = paths.run + "/\(record.name).session"
+        if preset.resume != nil, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if parts.count == 2, parts[0] == task.id.hex { return (parts[1], true) }
+        }
+        let id = UUID().uuidString.lowercased()
+        _ = FileManager.default.createFile(atPath: path, contents: Data("\(task.id.hex) \(id)\n".utf8))
+        return (id, false)
+    }
+
+    private func failureFile(_ task: Task) -> String { paths.run + "/failures/\(task.id.hex)" }
+
+    private func rememberFailure(of task: Task, _ reason: String) {
+        try? FileManager.default.createDirectory(atPath: paths.run + "/failures", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: failureFile(task), contents: Data(reason.utf8))
+    }
+
+    private func lastFailure(of task: Task) -> String? {
+        try? String(contentsOfFile: failureFile(task), encoding: .utf8)
+    }
+
+    private func recordCost(_ task: Task, _ outcome: AgentSession.Outcome, session: String, skills: [String], role: String?,
+                            started: Timestamp, succeeded: Bool) {
+        let report = outcome.report
+        let result: String = switch outcome.interruption {
+        case .timedOut: "timed-out"
+        case .stopped, .supervisorGone: "stopped"
+        case nil: succeeded ? "done" : "failed"
+        }
+        let entry = LedgerEntry(
+            task: task.id.hex, worker: record.name, agent: preset.name, model: record.model, sessionID: report.sessionID ?? session,
+            costUSD: report.costUSD ?? 0, costKnown: report.costUSD != nil, inputTokens: report.inputTokens,
+            outputTokens: report.outputTokens, cachedTokens: report.cachedTokens, exitStatus: outcome.exitStatus,
+            outcome: result, started: started.iso8601, ended: Timestamp.now().iso8601, skills: skills, role: role)
+        do { try Ledger(repository: repository).record(entry) } catch {
+            channel.send(RuntimeEvent(.warning, task: task.id, message: "could not record the cost: \(error.description)"))
+        }
+        var event = RuntimeEvent(.cost, task: task.id, message: result)
+        event.costUSD = entry.costUSD
+        event.inputTokens = entry.inputTokens
+        event.outputTokens = entry.outputTokens
+        channel.send(event)
+    }
+
+    // MARK: Waiting
+
+    private func idle(seconds: Double) {
+        let until = Date().addingTimeInterval(seconds)
+        while Date() < until && stopRequest == nil && !channel.supervisorGone {
+            handle(channel.wait(timeout: until.timeIntervalSinceNow).commands)
+        }
+    }
+
+    private func pauseUntilResumed() {
+        channel.send(RuntimeEvent(.state, state: WorkerState.paused.rawValue))
+        while stopRequest == nil && !channel.supervisorGone {
+            handle(channel.wait(timeout: settings.pollSeconds * 5).commands)
+            if !paused && !overBudgetQuiet() { break }
+        }
+        budgetAnnounced = false
+    }
+
+    private func overBudgetQuiet() -> Bool {
+        let announced = budgetAnnounced
+        budgetAnnounced = true
+        defer { budgetAnnounced = announced }
+        return overBudget()
+    }
+
+    private func handle(_ commands: [WorkerCommand]) {
+        for command in commands {
+            switch command.command {
+            case .stop: stopRequest = (command.release ?? false, ())
+            case .pause: paused = true
+            case .resume: paused = false
+            case .input: break
+            }
+        }
+    }
+}
