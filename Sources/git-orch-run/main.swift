@@ -6,4 +6,6 @@ import Glibc
 import GitOrchCLI
 import GitOrchRunCLI
 
+// A peer that went away (a closed socket or pipe) is an error return to handle, not a signal.
+signal(SIGPIPE, SIG_IGN)
 exit(GitOrchMain.run(GitOrchRun.self, Array(CommandLine.arguments.dropFirst())))

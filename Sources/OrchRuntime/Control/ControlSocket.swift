@@ -105,7 +105,9 @@ public enum ControlSocket {
         let bytes = Array((text + "\n").utf8)
         var written = 0
         while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL)) }
+            // write(), not send(): the same helper feeds sockets and the workers' command pipes
+            // (SIGPIPE is ignored in git-orch-run, so a closed peer is an error return).
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
             if count < 0 && (errno == EINTR || errno == EAGAIN) {
                 var item = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&item, 1, 1000)

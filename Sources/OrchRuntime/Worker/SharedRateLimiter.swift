@@ -11,18 +11,14 @@ struct SharedRateLimiter {
     let capacity: Double
     let perSecond: Double
 
-    /// Takes one start, waiting as long as needed (polling `shouldStop` every half second).
-    /// Returns the seconds waited.
-    func acquire(shouldStop: () -> Bool) -> Double {
-        var waited = 0.0
-        while !shouldStop() {
+    /// Takes one start, waiting as long as needed: `pause` is called with the seconds to wait (at
+    /// most half a second at a time) and returns false to give up.
+    func acquire(pause: (Double) -> Bool) -> Bool {
+        while true {
             let wait = tryTake()
-            if wait <= 0 { return waited }
-            let nap = min(wait, 0.5)
-            usleep(UInt32(nap * 1_000_000))
-            waited += nap
+            if wait <= 0 { return true }
+            if !pause(min(wait, 0.5)) { return false }
         }
-        return waited
     }
 
     private func tryTake() -> Double {

@@ -152,7 +152,11 @@ public final class WorkerLoop {
         let invocation = preset.invocation(prompt: prompt, promptFile: promptFile, sessionID: session.id, resuming: session.resuming,
                                            model: record.model, worktree: worktree)
         let limiter = SharedRateLimiter(path: paths.rateLimiter, capacity: settings.agentStartBurst, perSecond: settings.agentStartsPerMinute / 60)
-        _ = limiter.acquire { channel.supervisorGone || stopRequest != nil }
+        // Waiting for a start keeps the heartbeats going and the supervisor's commands heard.
+        _ = limiter.acquire { seconds in
+            idle(seconds: seconds)
+            return !channel.supervisorGone && stopRequest == nil
+        }
         let started = Timestamp.now()
         var agent = AgentSession(preset: preset, worktree: worktree, channel: channel, log: log, settings: settings,
                                  pidFile: paths.run + "/\(record.name).agent.pid")
