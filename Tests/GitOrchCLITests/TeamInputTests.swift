@@ -78,7 +78,7 @@ import Testing
         #expect(eventually { (try? team.workers().first?["state"] as? String) == "needs-input" })
         let second = try team.orch("start")
         #expect(second.status == 128)
-        #expect(second.stderr.contains("already running (pid \(run.pid))"), "\(second.stderr)")
+        #expect(second.stderr.contains("already running") && second.stderr.contains("(pid \(run.pid))"), "\(second.stderr)")
         #expect(try team.orch("input", "indigo", "y").status == 0)
         #expect(eventually { (try? team.taskStates()["ask"]) == "done" })
         let grown = try team.orch("scale", "3")
