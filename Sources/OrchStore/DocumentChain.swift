@@ -69,6 +69,54 @@ public struct DocumentChain {
         }
     }
 
+    /// Writes (or, with nil, removes) documents at `changes`' paths in one commit, reading only the
+    /// trees along those paths: for chains that grow (the ledger, the inboxes), where re-reading
+    /// every document per write would cost more with each write. Retries on a lost race.
+    @discardableResult
+    public func write(_ changes: [String: [UInt8]?], message: String) throws(StoreError) -> OID {
+        var retries = 0
+        while true {
+            let base = try head()
+            let published: (Bool, OID) = try git { () throws(GitError) in
+                let baseTree = try base.map { oid throws(GitError) in try repository.commit(oid).tree }
+                var edits: [[Substring]: [UInt8]?] = [:]
+                for (path, bytes) in changes { edits[path.split(separator: "/")] = bytes }
+                let tree: OID
+                if let edited = try edit(baseTree, edits) { tree = edited } else { tree = try repository.writeTree([]) }
+                let commit = try repository.createCommit(tree: tree, parents: base.map { [$0] } ?? [], message: message)
+                let swapped = try repository.compareAndSwapReference(
+                    ref, to: commit, expecting: base, message: "git-orch: \(message.prefix { $0 != "\n" })", lockPolicy: lockPolicy)
+                return (swapped, commit)
+            }
+            if published.0 { return published.1 }
+            retries += 1
+            if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
+        }
+    }
+
+    /// `tree` with the edits (paths relative to it) applied; nil when the result is empty.
+    private func edit(_ tree: OID?, _ edits: [[Substring]: [UInt8]?]) throws(GitError) -> OID? {
+        var entries: [String: TreeEntry] = [:]
+        if let tree { for entry in try repository.treeEntries(tree) { entries[entry.name] = entry } }
+        var nested: [String: [[Substring]: [UInt8]?]] = [:]
+        for (components, bytes) in edits {
+            guard let first = components.first else { continue }
+            if components.count == 1 {
+                entries[String(first)] = try bytes.map { bytes throws(GitError) in
+                    TreeEntry(name: String(first), oid: try repository.writeBlob(bytes), kind: .blob)
+                }
+            } else {
+                nested[String(first), default: [:]][Array(components.dropFirst())] = bytes
+            }
+        }
+        for (folder, inner) in nested {
+            let existing = entries[folder].flatMap { $0.kind == .tree ? $0.oid : nil }
+            entries[folder] = try edit(existing, inner).map { TreeEntry(name: folder, oid: $0, kind: .tree) }
+        }
+        guard !entries.isEmpty else { return nil }
+        return try repository.writeTree(Array(entries.values))
+    }
+
     /// The chain's commits, newest first: its audit trail.
     public func history(limit: Int = .max) throws(StoreError) -> [Commit] {
         guard let head = try head() else { return [] }

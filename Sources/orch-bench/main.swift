@@ -10,6 +10,7 @@ import OrchStore
 
 signal(SIGPIPE, SIG_IGN)
 let quick = CommandLine.arguments.contains("--quick")
+let only = CommandLine.arguments.firstIndex(of: "--only").map { CommandLine.arguments[$0 + 1] }
 let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
 let orchBinary = binDirectory + "/git-orch"
 guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
@@ -20,8 +21,12 @@ guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
 print("# orch-bench (\(quick ? "quick" : "full") run)\n")
 print("git-orch: `\(orchBinary)`; git: `\(try Shell.run("/usr/bin/git", ["--version"], in: "/").output.trimmingCharacters(in: .whitespacesAndNewlines))`; cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-try StartupBenchmark.run()
-try UpdateThroughputBenchmark.run(quick: quick)
-try ReadyBenchmark.run(sizes: quick ? [10_000] : [10_000, 100_000])
-try ConcurrentClaimBenchmark.run(processes: 16, tasks: 300)
-try SyncBenchmark.run(quick: quick)
+/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, team).
+func selected(_ name: String) -> Bool { only == nil || only == name }
+
+if selected("startup") { try StartupBenchmark.run() }
+if selected("updates") { try UpdateThroughputBenchmark.run(quick: quick) }
+if selected("ready") { try ReadyBenchmark.run(sizes: quick ? [10_000] : [10_000, 100_000]) }
+if selected("claims") { try ConcurrentClaimBenchmark.run(processes: 16, tasks: 300) }
+if selected("sync") { try SyncBenchmark.run(quick: quick) }
+if selected("team") { try TeamBenchmark.run(quick: quick) }

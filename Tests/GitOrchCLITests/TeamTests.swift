@@ -65,7 +65,7 @@ struct TeamFixture {
             for step in 0..<4 {
                 var task: [String: Any] = [
                     "ref": "t\(chain)-\(step)", "title": "chain \(chain) step \(step)",
-                    "body": "@fake write out/\(chain)-\(step).txt done \(chain) \(step)\n@fake tokens 1000 250\n@fake cost 0.0125",
+                    "body": "@fake write out/\(chain)-\(step).txt done \(chain) \(step)\n@fake sleep 0.2\n@fake tokens 1000 250\n@fake cost 0.0125",
                 ]
                 if step > 0 { task["after"] = ["t\(chain)-\(step - 1)"] }
                 tasks.append(task)

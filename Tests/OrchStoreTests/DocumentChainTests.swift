@@ -42,4 +42,20 @@ import Testing
         #expect(try chain.documents().count == 40)
         #expect(try chain.history().count == 40)
     }
+
+    @Test func pathWritesTouchOnlyTheirPathsAndRemoveEmptyFolders() throws {
+        let repo = try TemporaryRepository()
+        let chain = DocumentChain(repository: try repo.open(), ref: "refs/orch/ledger")
+        try chain.write(["runs/a/1.json": Array("1".utf8), "runs/b/1.json": Array("2".utf8), "top.json": Array("t".utf8)], message: "first")
+        try chain.write(["runs/a/2.json": Array("3".utf8), "runs/b/1.json": nil], message: "second")
+        #expect(try chain.documents() == ["runs/a/1.json": Array("1".utf8), "runs/a/2.json": Array("3".utf8), "top.json": Array("t".utf8)])
+        #expect(try repo.git("ls-tree", "--name-only", "refs/orch/ledger:runs") == "a")
+        #expect(try repo.git("log", "--format=%s", "refs/orch/ledger") == "second\nfirst")
+        let path = repo.path
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            let chain = DocumentChain(repository: try! Repository.open(at: path), ref: "refs/orch/ledger")
+            for round in 0..<5 { try! chain.write(["runs/c/\(index)-\(round).json": [1]], message: "w") }
+        }
+        #expect(try chain.documents().keys.filter { $0.hasPrefix("runs/c/") }.count == 30)
+    }
 }

@@ -29,10 +29,7 @@ public struct Inbox {
     public func send(_ message: WorkerMessage, at time: Timestamp) throws(RuntimeError) {
         let path = "\(message.to)/\(time.microseconds)-\(message.from).json"
         try store { () throws(StoreError) in
-            try chain.update { documents in
-                documents[path] = JSONDocuments.encode(message)
-                return "message \(message.from) -> \(message.to)"
-            }
+            try chain.write([path: JSONDocuments.encode(message)], message: "message \(message.from) -> \(message.to)")
         }
     }
 

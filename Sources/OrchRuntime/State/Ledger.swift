@@ -78,10 +78,7 @@ public struct Ledger {
         let path = "runs/\(entry.task)/\(stamp)-\(entry.worker).json"
         let summary = String(format: "cost %@ %@ $%.4f", entry.worker, String(entry.task.prefix(6)), entry.costUSD)
         try store { () throws(StoreError) in
-            try chain.update { documents in
-                documents[path] = JSONDocuments.encode(entry)
-                return summary + "\n\nOrch-Operation: cost\nOrch-Task: \(entry.task)\n"
-            }
+            try chain.write([path: JSONDocuments.encode(entry)], message: summary + "\n\nOrch-Operation: cost\nOrch-Task: \(entry.task)\n")
         }
     }
 
