@@ -1,0 +1,52 @@
+import Foundation
+public import GitKit
+
+/// How the merge queue runs, read from git config with defaults.
+public struct MergeQueueConfiguration: Sendable, Equatable {
+    /// The protected branch (short name, e.g. `main`).
+    public var mainBranch: String
+    /// The shell command that tests a tree, run with `/bin/sh -c` in the scratch worktree;
+    /// nil when none is configured (the queue then refuses to run: it never merges untested).
+    public var testCommand: String?
+    /// Entries merged together into one candidate.
+    public var batchSize: Int
+    /// Extra runs of a failing test command before the candidate counts as red (flaky tests).
+    public var retries: Int
+    /// Bytes of the test output kept in the note.
+    public var logTailBytes: Int
+
+    public init(mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000) {
+        self.mainBranch = mainBranch
+        self.testCommand = testCommand
+        self.batchSize = max(1, batchSize)
+        self.retries = max(0, retries)
+        self.logTailBytes = max(0, logTailBytes)
+    }
+
+    public var mainRef: String { "refs/heads/" + mainBranch }
+
+    /// `orch.mainBranch` (default: the branch HEAD of the main repository points to, else `main`),
+    /// `orch.testCommand` (else `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize`
+    /// (default 4), `orch.queue.retries` (default 0).
+    public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
+        func string(_ key: String) -> String? {
+            guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
+            return value
+        }
+        return MergeQueueConfiguration(
+            mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
+            testCommand: string("orch.testCommand") ?? fallbackTestCommand,
+            batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
+            retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0)
+    }
+
+    /// The branch the main repository's HEAD names. Read from `<common dir>/HEAD` rather than the
+    /// current worktree's HEAD: a worker's worktree has its own HEAD on its own branch.
+    static func defaultMainBranch(_ repository: Repository) -> String {
+        guard let text = try? String(contentsOfFile: repository.commonDirectory + "/HEAD", encoding: .utf8) else { return "main" }
+        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let prefix = "ref: refs/heads/"
+        guard line.hasPrefix(prefix) else { return "main" }
+        return String(line.dropFirst(prefix.count))
+    }
+}
