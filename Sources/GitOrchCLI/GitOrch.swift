@@ -10,6 +10,7 @@ public struct GitOrch: ParsableCommand {
         subcommands: [
             Init.self, TaskGroup.self, Ready.self, Claim.self, Graph.self, Log.self,
             Sync.self, Clone.self, Remote.self, Roles.self, Missions.self, Skills.self, Mcp.self,
+            Queue.self, Conflicts.self, Hooks.self,
         ]
     )
 

@@ -6,7 +6,7 @@ public struct GitOrchRun: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "git-orch",
         abstract: "Run and control the team of agent workers.",
-        subcommands: []
+        subcommands: [Queue.self, Conflicts.self, Hooks.self]
     )
 
     public init() {}

@@ -40,13 +40,25 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0)
     }
 
-    /// The branch the main repository's HEAD names. Read from `<common dir>/HEAD` rather than the
-    /// current worktree's HEAD: a worker's worktree has its own HEAD on its own branch.
+    /// The protected branch when `orch.mainBranch` is unset: the remote's default branch
+    /// (`refs/remotes/origin/HEAD`), else `main` or `master` when it exists, else the branch the
+    /// main repository's HEAD names. HEAD comes last because switching branches in the main
+    /// worktree must not switch which branch is protected.
     static func defaultMainBranch(_ repository: Repository) -> String {
-        guard let text = try? String(contentsOfFile: repository.commonDirectory + "/HEAD", encoding: .utf8) else { return "main" }
+        if let remote = symbolicTarget(repository.commonDirectory + "/refs/remotes/origin/HEAD", prefix: "refs/remotes/origin/"),
+           (try? repository.referenceTarget("refs/heads/" + remote)) != nil {
+            return remote
+        }
+        for name in ["main", "master"] where (try? repository.referenceTarget("refs/heads/" + name)) != nil { return name }
+        return symbolicTarget(repository.commonDirectory + "/HEAD", prefix: "refs/heads/") ?? "main"
+    }
+
+    /// The target of a symbolic ref file (`ref: refs/heads/main`) without `prefix`. Read as a file:
+    /// symbolic refs are never packed, and GitKit has no call for them.
+    private static func symbolicTarget(_ path: String, prefix: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let prefix = "ref: refs/heads/"
-        guard line.hasPrefix(prefix) else { return "main" }
-        return String(line.dropFirst(prefix.count))
+        guard line.hasPrefix("ref: " + prefix) else { return nil }
+        return String(line.dropFirst(("ref: " + prefix).count))
     }
 }
