@@ -144,6 +144,19 @@ import Testing
         #expect(try git.referenceTarget("refs/heads/main") == head)
     }
 
+    @Test func aChangedBatchSizeTakesEffectOnTheNextStep() throws {
+        let fixture = try MergeQueueFixture()
+        let queue = try fixture.queue(batchSize: 4)
+        for index in 1...3 {
+            try fixture.branch("b\(index)", files: ["f\(index).txt": "fine\n"])
+            try queue.enqueue(branch: "b\(index)", task: nil, worker: nil)
+        }
+        queue.configuration.batchSize = 1
+        let report = try queue.runUntilEmpty()
+        #expect(report.testRuns == 3)
+        #expect(report.merged.count == 3)
+    }
+
     @Test func aFlakyTestIsRetriedAndEveryAttemptRecorded() throws {
         let fixture = try MergeQueueFixture()
         try fixture.branch("feature", files: ["feature.txt": "new\n"])

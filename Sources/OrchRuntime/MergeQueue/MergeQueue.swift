@@ -125,6 +125,7 @@ public final class MergeQueue {
         }
         // Entries left `testing` by a crashed run count as queued: this process holds the run lock.
         let entries = try entries()
+        planner.batchSize = max(1, configuration.batchSize)  // the configuration may change between steps
         let group = planner.nextGroup(queued: entries.filter { $0.state.isActive }.map(\.id))
         if group.isEmpty { return QueueStep(kind: .idle) }
         var step = QueueStep(kind: .noCandidate)
