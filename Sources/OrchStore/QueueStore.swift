@@ -100,27 +100,34 @@ public struct QueueStore {
     // MARK: Test notes
 
     /// The test record on `commit`, nil when it was never tested by the queue.
+    ///
+    /// A note is one line of JSON. Sync merges notes that both sides added with git's
+    /// `cat_sort_uniq` strategy, which leaves one record per line: the newest one counts.
     public func testRecord(on commit: OID) throws(StoreError) -> QueueTestRecord? {
         let text = try git { () throws(GitError) in try repository.note(on: commit, notesRef: StateRefs.testNotes) }
         guard let text else { return nil }
-        do {
-            return try JSONDecoder().decode(QueueTestRecord.self, from: Data(text.utf8))
-        } catch {
-            throw .corruptEntry(path: "\(StateRefs.testNotes):\(commit.hex)", reason: "unreadable test note: \(error)")
+        var records: [QueueTestRecord] = []
+        for line in text.split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
+            do {
+                records.append(try JSONDecoder().decode(QueueTestRecord.self, from: Data(line.utf8)))
+            } catch {
+                throw .corruptEntry(path: "\(StateRefs.testNotes):\(commit.hex)", reason: "unreadable test note: \(Self.describe(error))")
+            }
         }
+        return records.max { $0.time < $1.time }
     }
 
     /// Attaches `record` to `commit` (replacing an older record there).
     public func recordTest(_ record: QueueTestRecord, on commit: OID) throws(StoreError) {
-        let text = String(decoding: try Self.encode(record), as: UTF8.self)
+        let text = String(decoding: try Self.encode(record, pretty: false), as: UTF8.self)
         try git { () throws(GitError) in try repository.setNote(text, on: commit, notesRef: StateRefs.testNotes) }
     }
 
     // MARK: Encoding
 
-    static func encode(_ value: some Encodable) throws(StoreError) -> [UInt8] {
+    static func encode(_ value: some Encodable, pretty: Bool = true) throws(StoreError) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         do {
             return Array(try encoder.encode(value)) + [0x0a]
         } catch {

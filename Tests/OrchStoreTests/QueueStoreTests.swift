@@ -36,7 +36,14 @@ import Testing
                                      tree: try git.commit(head).tree.hex, base: head.hex, entries: [1], time: SystemClock.now())
         try store.recordTest(record, on: head)
         #expect(try store.testRecord(on: head) == record)
-        #expect(try repo.git("notes", "--ref=orch/tests", "show", "main").contains("\"passed\" : true"))
+        #expect(try repo.git("notes", "--ref=orch/tests", "show", "main").contains("\"passed\":true"))
+        // Two records on one line each (what a cat_sort_uniq notes merge leaves): the newest counts.
+        var older = record
+        older.time = Timestamp(microseconds: record.time.microseconds - 1_000_000)
+        older.attempts = [.init(exitStatus: 1, durationSeconds: 1)]
+        let lines = [older, record].map { try! String(decoding: JSONEncoder().encode($0), as: UTF8.self) }.sorted().joined(separator: "\n")
+        try git.setNote(lines, on: head, notesRef: StateRefs.testNotes)
+        #expect(try store.testRecord(on: head) == record)
     }
 
     @Test func aDamagedEntryIsNamed() throws {
