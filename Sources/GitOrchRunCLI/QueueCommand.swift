@@ -15,7 +15,7 @@ extension GitOrchRun {
                 branch HEAD names), tested in a scratch worktree with orch.testCommand, noted in \
                 refs/notes/orch/tests, and merged by compare-and-swap when green. Batches of \
                 orch.queue.batchSize (default 4) are bisected when red; orch.queue.retries re-runs a \
-                failing test command (flaky tests).
+                failing test command (flaky tests); orch.queue.timeoutSeconds stops a hanging one.
                 """,
             subcommands: [Add.self, List.self, Run.self, Status.self, Remove.self])
     }

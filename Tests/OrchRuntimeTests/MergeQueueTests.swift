@@ -157,6 +157,22 @@ import Testing
         #expect(report.merged.count == 3)
     }
 
+    @Test func aHangingTestIsStoppedAndAQueueRunsOnce() throws {
+        let fixture = try MergeQueueFixture()
+        try fixture.branch("feature", files: ["feature.txt": "new\n"])
+        let queue = try fixture.queue(testCommand: "sleep 30")
+        queue.configuration.timeoutSeconds = 1
+        try queue.enqueue(branch: "feature", task: nil, worker: nil)
+        // A second runner on the same repository is refused while the first holds the run lock.
+        _ = try queue.status()
+        _ = try queue.processNext()
+        let other = try fixture.queue()
+        #expect(throws: MergeQueueError.self) { try other.runUntilEmpty() }
+        let entry = try #require(try queue.entries().first)
+        #expect(entry.state == .rejected)
+        #expect(entry.reason?.contains("'sleep 30' exited 124") == true)
+    }
+
     @Test func aFlakyTestIsRetriedAndEveryAttemptRecorded() throws {
         let fixture = try MergeQueueFixture()
         try fixture.branch("feature", files: ["feature.txt": "new\n"])

@@ -241,7 +241,9 @@ public final class MergeQueue {
         ScratchWorktree.removeLeftovers(repository)
         let worktree = try ScratchWorktree.create(repository, commit: candidate)
         defer { worktree.remove() }
-        let outcome = TestCommandRunner(command: command, retries: configuration.retries, logTailBytes: configuration.logTailBytes).run(in: worktree)
+        var runner = TestCommandRunner(command: command, retries: configuration.retries, logTailBytes: configuration.logTailBytes)
+        runner.timeoutSeconds = configuration.timeoutSeconds
+        let outcome = runner.run(in: worktree)
         let record = QueueTestRecord(
             command: command, attempts: outcome.attempts, logTail: outcome.logTail, tree: tree.hex, base: base.hex,
             entries: members.map(\.id), time: store.clock())

@@ -14,20 +14,25 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
     public var retries: Int
     /// Bytes of the test output kept in the note.
     public var logTailBytes: Int
+    /// A test run longer than this is stopped and counts as failed (exit status 124); 0: no limit.
+    public var timeoutSeconds: Int
 
-    public init(mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000) {
+    public init(
+        mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000, timeoutSeconds: Int = 0
+    ) {
         self.mainBranch = mainBranch
         self.testCommand = testCommand
         self.batchSize = max(1, batchSize)
         self.retries = max(0, retries)
         self.logTailBytes = max(0, logTailBytes)
+        self.timeoutSeconds = max(0, timeoutSeconds)
     }
 
     public var mainRef: String { "refs/heads/" + mainBranch }
 
     /// `orch.mainBranch` (default: the branch HEAD of the main repository points to, else `main`),
     /// `orch.testCommand` (else `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize`
-    /// (default 4), `orch.queue.retries` (default 0).
+    /// (default 4), `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none).
     public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
         func string(_ key: String) -> String? {
             guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
@@ -37,7 +42,8 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
             testCommand: string("orch.testCommand") ?? fallbackTestCommand,
             batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
-            retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0)
+            retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
+            timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0)
     }
 
     /// The protected branch when `orch.mainBranch` is unset: the remote's default branch

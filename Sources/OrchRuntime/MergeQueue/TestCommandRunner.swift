@@ -7,6 +7,7 @@ struct TestCommandRunner {
     let command: String
     let retries: Int
     let logTailBytes: Int
+    var timeoutSeconds = 0
 
     struct Outcome {
         var attempts: [QueueTestRecord.Attempt]
@@ -25,7 +26,12 @@ struct TestCommandRunner {
             let environment = ["GIT_DIR": worktree.gitDirectory, "GIT_WORK_TREE": worktree.path, "GIT_ORCH_QUEUE_TEST": "1"]
             let status: Int32
             do {
-                let result = try Subprocess.run("/bin/sh", ["-c", command], in: worktree.path, environment: environment)
+                // A time limit goes through coreutils' timeout, which stops the command and exits 124.
+                let shell = ["/bin/sh", "-c", command]
+                let limited = timeoutSeconds > 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/timeout")
+                let result = limited
+                    ? try Subprocess.run("/usr/bin/timeout", ["--kill-after=10", String(timeoutSeconds)] + shell, in: worktree.path, environment: environment)
+                    : try Subprocess.run(shell[0], Array(shell.dropFirst()), in: worktree.path, environment: environment)
                 status = result.status
                 tail = Self.tail(result.output + result.errorOutput, bytes: logTailBytes)
             } catch {
