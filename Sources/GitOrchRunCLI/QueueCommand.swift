@@ -15,7 +15,8 @@ extension GitOrchRun {
                 branch HEAD names), tested in a scratch worktree with orch.testCommand, noted in \
                 refs/notes/orch/tests, and merged by compare-and-swap when green. Batches of \
                 orch.queue.batchSize (default 4) are bisected when red; orch.queue.retries re-runs a \
-                failing test command (flaky tests); orch.queue.timeoutSeconds stops a hanging one.
+                failing test command (flaky tests); orch.queue.timeoutSeconds stops a hanging one; \
+                orch.queue.parallel tests several candidates at once, each built on the one before.
                 """,
             subcommands: [Add.self, List.self, Run.self, Status.self, Remove.self])
     }
@@ -86,11 +87,14 @@ extension GitOrchRun.Queue {
         @Option(help: "Entries tested together (default: orch.queue.batchSize, else 4).") var batch: Int?
         @Option(help: "Re-runs of a failing test command (default: orch.queue.retries, else 0).") var retries: Int?
         @Option(help: "The test command (default: orch.testCommand).") var testCommand: String?
+        @Option(help: "Candidates tested at once, each on the one before (default: orch.queue.parallel, else 1; at most the cores).")
+        var parallel: Int?
         @OptionGroup var output: JSONOption
 
         func validate() throws {
             if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
             if let retries, retries < 0 { throw ValidationError("--retries must not be negative") }
+            if let parallel, parallel < 1 { throw ValidationError("--parallel must be at least 1") }
         }
 
         func run() throws {
@@ -98,6 +102,7 @@ extension GitOrchRun.Queue {
             if let batch { queue.configuration.batchSize = batch }
             if let retries { queue.configuration.retries = retries }
             if let testCommand { queue.configuration.testCommand = testCommand }
+            if let parallel { queue.configuration.parallelism = parallel }
             let json = output.json
             let report = try QueueCLI.call { () throws(MergeQueueError) in
                 try queue.runUntilEmpty { step in if !json { Self.describe(step, main: queue.configuration.mainBranch) } }

@@ -40,11 +40,12 @@ struct MergeQueueFixture {
         return try repo.git("rev-parse", name)
     }
 
-    func queue(batchSize: Int = 4, retries: Int = 0, testCommand: String? = nil) throws -> MergeQueue {
+    func queue(batchSize: Int = 4, retries: Int = 0, testCommand: String? = nil, parallelism: Int = 1) throws -> MergeQueue {
         let git = try repo.open()
         var configuration = MergeQueueConfiguration.load(from: git)
         configuration.batchSize = batchSize
         configuration.retries = retries
+        configuration.parallelism = parallelism
         if let testCommand { configuration.testCommand = testCommand }
         return MergeQueue(repository: git, configuration: configuration)
     }

@@ -18,11 +18,11 @@ public final class MergeQueue {
     public let repository: Repository
     public let store: QueueStore
     public var configuration: MergeQueueConfiguration
-    private let tasks: TaskStore
+    let tasks: TaskStore
     private var planner: QueuePlanner
     /// Trees already tested red in this process: after the first half of a red batch merges, the
     /// second half on the new head is the very same tree, so it is known red without a run.
-    private var redTrees: [OID: QueueTestRecord] = [:]
+    var redTrees: [OID: QueueTestRecord] = [:]
     private var runLock: RunLock?
 
     public init(repository: Repository, configuration: MergeQueueConfiguration? = nil, clock: @escaping () -> Timestamp = SystemClock.now) {
@@ -100,7 +100,7 @@ public final class MergeQueue {
             report.steps.append(step)
             report.merged += step.merged
             report.rejected += step.rejected
-            if step.ranTests { report.testRuns += 1 }
+            report.testRuns += step.testRuns
             switch step.kind {
             case .idle: return report
             case .halted(let reason):
@@ -113,7 +113,8 @@ public final class MergeQueue {
         return report
     }
 
-    /// One step: build, test and (when green) merge the next candidate.
+    /// One step: build the next candidate (or, with `parallelism` above 1, a chain of candidates,
+    /// each on top of the one before), test them, and move main along the green ones in order.
     public func processNext() throws(MergeQueueError) -> QueueStep {
         try holdRunLock()
         guard let command = configuration.testCommand else { throw .noTestCommand }
@@ -126,164 +127,103 @@ public final class MergeQueue {
         // Entries left `testing` by a crashed run count as queued: this process holds the run lock.
         let entries = try entries()
         planner.batchSize = max(1, configuration.batchSize)  // the configuration may change between steps
-        let group = planner.nextGroup(queued: entries.filter { $0.state.isActive }.map(\.id))
-        if group.isEmpty { return QueueStep(kind: .idle) }
-        var step = QueueStep(kind: .noCandidate)
-        let built = try buildCandidate(group.compactMap { id in entries.first { $0.id == id } }, onto: base, step: &step)
-        guard let (candidate, tree, members) = built else { return step }
-        step.candidate = candidate
-        step.tested = members.map(\.id)
-
-        let record: QueueTestRecord
-        if let known = redTrees[tree] {
-            // The same tree failed already: the note says so on this commit too, without a new run.
-            record = known
-            try storeCall { () throws(StoreError) in try store.recordTest(known, on: candidate) }
-        } else {
-            try mark(members, "test #\(list(members)) on \(candidate.hex.prefix(12))") { $0.state = .testing; $0.attempts += 1 }
-            record = try test(candidate, tree: tree, base: base, members: members, command: command)
-            step.ranTests = true
+        var queued = entries.filter { $0.state.isActive }.map(\.id)
+        var groups: [[Int]] = []
+        for _ in 0..<max(1, min(configuration.parallelism, ProcessInfo.processInfo.activeProcessorCount)) {
+            let group = planner.nextGroup(queued: queued)
+            if group.isEmpty { break }
+            groups.append(group)
+            queued.removeAll { group.contains($0) }
         }
-        if record.passed {
+        if groups.isEmpty { return QueueStep(kind: .idle) }
+
+        // Speculation: group k is built on the candidate of group k-1, as if it were green.
+        var step = QueueStep(kind: .noCandidate)
+        var candidates: [Candidate] = []
+        var onto = base
+        building: for (index, group) in groups.enumerated() {
+            let members = group.compactMap { id in entries.first { $0.id == id } }
+            switch try buildCandidate(members, onto: onto, speculative: index > 0, step: &step) {
+            case .built(let candidate):
+                candidates.append(candidate)
+                onto = candidate.commit
+            case .empty: continue
+            case .stopped:
+                // A conflict with a speculative base may vanish if that base fails: build it for real later.
+                for later in groups[index...].reversed() { planner.retry(later) }
+                break building
+            }
+        }
+        guard !candidates.isEmpty else { return step }
+        step.tested = candidates.flatMap { $0.members.map(\.id) }
+        let (records, runs) = try test(candidates, command: command)
+        step.testRuns = runs
+
+        for (index, candidate) in candidates.enumerated() {
+            let record = records[index]
+            let members = candidate.members
+            let later = Array(candidates[(index + 1)...])
+            step.candidate = candidate.commit
+            guard record.passed else {
+                redTrees[candidate.tree] = record
+                try requeue(later, reason: "it was tested on top of entries that failed; it is tested again")
+                try fail(candidate, record: record, step: &step)
+                return step
+            }
             let moved = try gitCall { () throws(GitError) in
                 try repository.compareAndSwapReference(
-                    configuration.mainRef, to: candidate, expecting: base, message: "git-orch queue: merge #\(list(members))")
+                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
             }
             guard moved else {
                 step.kind = .mainMoved
-                planner.retry(members.map(\.id))
-                try mark(members, "re-test #\(list(members)): \(configuration.mainBranch) moved") {
-                    $0.state = .queued
-                    $0.reason = "\(self.configuration.mainBranch) moved while this was tested; it is tested again on the new head"
-                }
+                try requeue([candidate] + later, reason: "\(configuration.mainBranch) moved while this was tested; it is tested again on the new head")
                 return step
             }
             step.kind = .merged
-            step.merged = try mark(members, "merged #\(list(members)) as \(candidate.hex.prefix(12))") {
+            let merged = try mark(members, "merged #\(list(members)) as \(candidate.commit.hex.prefix(12))") {
                 $0.state = .merged
-                $0.mergedAs = candidate.hex
+                $0.mergedAs = candidate.commit.hex
                 $0.reason = nil
             }
-            for entry in step.merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
-            return step
+            step.merged += merged
+            for entry in merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
         }
-        redTrees[tree] = record
+        return step
+    }
+
+    /// A red candidate: reject its culprit, or split it for bisection.
+    private func fail(_ candidate: Candidate, record: QueueTestRecord, step: inout QueueStep) throws(MergeQueueError) {
+        let members = candidate.members
+        let short = candidate.commit.hex.prefix(12)
         step.kind = .failed
         switch planner.failed(members.map(\.id)) {
         case .culprit(let id):
             let reason = "tests failed: '\(record.command)' exited \(record.exitStatus)"
                 + (record.retries > 0 ? " (\(record.attempts.count) attempts)" : "")
-                + " on \(candidate.hex.prefix(12)) (git notes --ref=orch/tests show \(candidate.hex.prefix(12)))"
+                + " on \(short) (git notes --ref=orch/tests show \(short))"
                 + Self.lastLines(record.logTail)
-            step.rejected = try reject(members.filter { $0.id == id }, reason: reason, conflicts: [])
+            step.rejected += try reject(members.filter { $0.id == id }, reason: reason, conflicts: [])
         case .split(let first, let second):
-            try mark(members, "bisect #\(list(members)) into #\(first.map(String.init).joined(separator: ",")) and #\(second.map(String.init).joined(separator: ","))") {
+            let halves = [first, second].map { $0.map(String.init).joined(separator: ",") }
+            try mark(members, "bisect #\(list(members)) into #\(halves[0]) and #\(halves[1])") {
                 $0.state = .queued
                 $0.reason = "its batch failed the tests; bisecting"
             }
         }
-        return step
     }
 
-    /// Merges `group` in memory onto `base`, one entry after the other, rejecting an entry that
-    /// conflicts. Returns the candidate (its parents: `base`, then each merged tip), its tree and
-    /// the entries it holds; nil when none is left.
-    private func buildCandidate(_ group: [QueueEntry], onto base: OID, step: inout QueueStep) throws(MergeQueueError) -> (OID, OID, [QueueEntry])? {
-        var current = base
-        var tree: OID?
-        var members: [QueueEntry] = []
-        var tips: [OID] = []
-        for entry in group {
-            guard let tip = OID(hex: entry.tip), repository.contains(tip) else {
-                step.rejected += try reject([entry], reason: "its commit \(entry.tip.prefix(12)) is missing from the repository", conflicts: [])
-                continue
-            }
-            if try gitCall({ () throws(GitError) in try repository.isAncestor(tip, of: base) }) {
-                let merged = try mark([entry], "#\(entry.id) is already in \(configuration.mainBranch)") {
-                    $0.state = .merged
-                    $0.mergedAs = base.hex
-                    $0.reason = "already in \(self.configuration.mainBranch)"
-                }
-                step.merged += merged
-                if let task = entry.task { _ = try? tasks.apply(.complete(task)) }
-                continue
-            }
-            switch try gitCall({ () throws(GitError) in try repository.merge(ours: current, theirs: tip) }) {
-            case .conflicts(let paths):
-                let with = members.isEmpty ? configuration.mainBranch : "\(configuration.mainBranch) with #\(list(members)) merged"
-                step.rejected += try reject(
-                    [entry], reason: "conflicts with \(with) in \(paths.joined(separator: ", ")); rebase on \(configuration.mainBranch) and enqueue again",
-                    conflicts: paths)
-            case .clean(let merged):
-                current = try gitCall { () throws(GitError) in
-                    try repository.createCommit(tree: merged, parents: [current, tip], message: "queue: partial candidate")
-                }
-                tree = merged
-                members.append(entry)
-                tips.append(tip)
-            }
-        }
-        guard let tree, !members.isEmpty else { return nil }
-        let branches = members.map(\.branch)
-        var message = members.count == 1
-            ? "Merge branch '\(branches[0])' into \(configuration.mainBranch)\n\n"
-            : "Merge \(members.count) branches into \(configuration.mainBranch)\n\n" + branches.map { "- \($0)\n" }.joined() + "\n"
-        for entry in members {
-            message += "Orch-Queue-Entry: \(entry.id)\n"
-            if let task = entry.task { message += "Orch-Task: \(task.hex)\n" }
-        }
-        let candidate = try gitCall { () throws(GitError) in try repository.createCommit(tree: tree, parents: [base] + tips, message: message) }
-        return (candidate, tree, members)
-    }
-
-    /// Checks `candidate` out in a scratch worktree, runs the test command, records the note.
-    private func test(_ candidate: OID, tree: OID, base: OID, members: [QueueEntry], command: String) throws(MergeQueueError) -> QueueTestRecord {
-        ScratchWorktree.removeLeftovers(repository)
-        let worktree = try ScratchWorktree.create(repository, commit: candidate)
-        defer { worktree.remove() }
-        var runner = TestCommandRunner(command: command, retries: configuration.retries, logTailBytes: configuration.logTailBytes)
-        runner.timeoutSeconds = configuration.timeoutSeconds
-        let outcome = runner.run(in: worktree)
-        let record = QueueTestRecord(
-            command: command, attempts: outcome.attempts, logTail: outcome.logTail, tree: tree.hex, base: base.hex,
-            entries: members.map(\.id), time: store.clock())
-        try storeCall { () throws(StoreError) in try store.recordTest(record, on: candidate) }
-        return record
-    }
-
-    private func reject(_ entries: [QueueEntry], reason: String, conflicts: [String]) throws(MergeQueueError) -> [QueueEntry] {
-        guard !entries.isEmpty else { return [] }
-        let rejected = try mark(entries, "reject #\(list(entries)): \(reason.prefix { $0 != "\n" })") {
-            $0.state = .rejected
+    /// Puts the candidates' groups back at the front of the plan, in order, their entries queued.
+    private func requeue(_ candidates: [Candidate], reason: String) throws(MergeQueueError) {
+        guard !candidates.isEmpty else { return }
+        for candidate in candidates.reversed() { planner.retry(candidate.members.map(\.id)) }
+        let members = candidates.flatMap(\.members)
+        try mark(members, "re-test #\(list(members))") {
+            $0.state = .queued
             $0.reason = reason
-            $0.conflicts = conflicts
         }
-        // The task goes back to open so its worker (or another) picks it up with the reason.
-        for entry in rejected { if let task = entry.task { _ = try? tasks.apply(.release(task)) } }
-        return rejected
-    }
-
-    @discardableResult
-    private func mark(_ entries: [QueueEntry], _ message: String, _ change: @escaping (inout QueueEntry) -> Void) throws(MergeQueueError) -> [QueueEntry] {
-        try storeCall { () throws(StoreError) in try store.update(entries.map(\.id), message: message, change) }
     }
 
     private func holdRunLock() throws(MergeQueueError) {
         if runLock == nil { runLock = try RunLock.acquire(in: ScratchWorktree.root(repository)) }
-    }
-
-    private func list(_ entries: [QueueEntry]) -> String { entries.map { String($0.id) }.joined(separator: ",") }
-
-    private static func lastLines(_ log: String, count: Int = 3) -> String {
-        let lines = log.split(separator: "\n").suffix(count)
-        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
-    }
-
-    private func gitCall<T>(_ body: () throws(GitError) -> T) throws(MergeQueueError) -> T {
-        do { return try body() } catch { throw .git(error) }
-    }
-
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(MergeQueueError) -> T {
-        do { return try body() } catch { throw .store(error) }
     }
 }

@@ -14,6 +14,9 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
     public var retries: Int
     /// Bytes of the test output kept in the note.
     public var logTailBytes: Int
+    /// Candidates tested at once, each built on the one before as if it passed (speculation);
+    /// bounded by the number of cores. 1: one candidate at a time.
+    public var parallelism = 1
     /// A test run longer than this is stopped and counts as failed (exit status 124); 0: no limit.
     public var timeoutSeconds: Int
 
@@ -32,7 +35,7 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
 
     /// `orch.mainBranch` (default: the branch HEAD of the main repository points to, else `main`),
     /// `orch.testCommand` (else `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize`
-    /// (default 4), `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none).
+    /// (default 4), `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none), `orch.queue.parallel` (default 1).
     public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
         func string(_ key: String) -> String? {
             guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
@@ -44,6 +47,13 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
             retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
             timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0)
+            .with(parallelism: string("orch.queue.parallel").flatMap { Int($0) } ?? 1)
+    }
+
+    func with(parallelism: Int) -> MergeQueueConfiguration {
+        var copy = self
+        copy.parallelism = max(1, parallelism)
+        return copy
     }
 
     /// The protected branch when `orch.mainBranch` is unset: the remote's default branch

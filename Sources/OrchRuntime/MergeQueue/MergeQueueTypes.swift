@@ -70,10 +70,10 @@ public struct QueueStep: Sendable, Equatable {
     public var tested: [Int] = []
     public var merged: [QueueEntry] = []
     public var rejected: [QueueEntry] = []
-    /// The candidate commit, when one was built.
+    /// The last candidate commit main moved to, or the one that failed or met a moved main.
     public var candidate: OID?
-    /// Whether the test command ran (false when the candidate's tree was already known red).
-    public var ranTests = false
+    /// Runs of the test command (a candidate whose tree was already known red needs none).
+    public var testRuns = 0
 }
 
 /// What `runUntilEmpty` did.
