@@ -16,12 +16,13 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
     public var logTailBytes: Int
     /// Candidates tested at once, each built on the one before as if it passed (speculation);
     /// bounded by the number of cores. 1: one candidate at a time.
-    public var parallelism = 1
+    public var parallelism: Int
     /// A test run longer than this is stopped and counts as failed (exit status 124); 0: no limit.
     public var timeoutSeconds: Int
 
     public init(
-        mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000, timeoutSeconds: Int = 0
+        mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000, timeoutSeconds: Int = 0,
+        parallelism: Int = 1
     ) {
         self.mainBranch = mainBranch
         self.testCommand = testCommand
@@ -29,13 +30,15 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
         self.retries = max(0, retries)
         self.logTailBytes = max(0, logTailBytes)
         self.timeoutSeconds = max(0, timeoutSeconds)
+        self.parallelism = max(1, parallelism)
     }
 
     public var mainRef: String { "refs/heads/" + mainBranch }
 
-    /// `orch.mainBranch` (default: the branch HEAD of the main repository points to, else `main`),
-    /// `orch.testCommand` (else `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize`
-    /// (default 4), `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none), `orch.queue.parallel` (default 1).
+    /// `orch.mainBranch` (default: see `defaultMainBranch`), `orch.testCommand` (else
+    /// `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize` (default 4),
+    /// `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none),
+    /// `orch.queue.parallel` (default 1).
     public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
         func string(_ key: String) -> String? {
             guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
@@ -46,14 +49,8 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             testCommand: string("orch.testCommand") ?? fallbackTestCommand,
             batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
             retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
-            timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0)
-            .with(parallelism: string("orch.queue.parallel").flatMap { Int($0) } ?? 1)
-    }
-
-    func with(parallelism: Int) -> MergeQueueConfiguration {
-        var copy = self
-        copy.parallelism = max(1, parallelism)
-        return copy
+            timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0,
+            parallelism: string("orch.queue.parallel").flatMap { Int($0) } ?? 1)
     }
 
     /// The protected branch when `orch.mainBranch` is unset: the remote's default branch
