@@ -48,13 +48,14 @@ command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift
 $deps_only && exit 0
 
 say "building git-orch (release)"
-(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product generate-manual >&2)
+(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product git-orch-run >&2 && swift build -c release --product generate-manual >&2)
 bin_dir="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$prefix/bin" "$prefix/share/git-orch" "$prefix/share/man/man1"
 install -m 755 "$bin_dir/git-orch" "$prefix/bin/git-orch"
 install -m 755 "$bin_dir/git-orch-mcp" "$prefix/bin/git-orch-mcp"
 install -m 755 "$bin_dir/git-orch-catalog" "$prefix/bin/git-orch-catalog"
+install -m 755 "$bin_dir/git-orch-run" "$prefix/bin/git-orch-run"
 "$bin_dir/generate-manual" "$bin_dir/git-orch" --output-directory "$prefix/share/man/man1" >&2
 for folder in Roles Missions Skills Hooks; do
     rm -rf "${prefix:?}/share/git-orch/$folder"

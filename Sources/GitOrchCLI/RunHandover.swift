@@ -59,4 +59,25 @@ extension GitOrch {
         static let name = "msg"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
+
+    struct Queue: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The merge queue: main only moves to commits whose exact tree passed the tests.", helpNames: [])
+        static let name = "queue"
+        @Argument(parsing: .allUnrecognized, help: "add BRANCH | list | run | status | remove ID") var arguments: [String] = []
+    }
+
+    struct Conflicts: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Predict conflicts between worker branches (and with main) by in-memory merges.", helpNames: [])
+        static let name = "conflicts"
+        @Argument(parsing: .allUnrecognized, help: "[BRANCH...] [--json]") var arguments: [String] = []
+    }
+
+    struct Hooks: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install the git hooks that keep main on tested commits.", helpNames: [])
+        static let name = "hooks"
+        @Argument(parsing: .allUnrecognized, help: "install | uninstall | status") var arguments: [String] = []
+    }
 }

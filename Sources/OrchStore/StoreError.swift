@@ -44,6 +44,8 @@ public enum StateRefs {
     /// Messages between workers, waiting for their recipient's next prompt.
     public static let messages = "refs/orch/messages"
     public static let queue = "refs/orch/queue"
+    /// Notes on tested commits: which test command passed or failed on which commit.
+    public static let testNotes = "refs/notes/orch/tests"
     public static let handoffs = "refs/orch/handoffs"
     public static let all = "refs/orch/*"
 }

@@ -1,6 +1,6 @@
 // orch-bench: measures git-orch against the git CLI doing the same work, in one run.
 //
-//   swift build -c release && .build/release/orch-bench [--quick]
+//   swift build -c release && .build/release/orch-bench [--quick | --queue]
 //
 // Prints a Markdown report (the figures in docs/benchmarks.md come from it).
 import Foundation
@@ -21,12 +21,16 @@ guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
 print("# orch-bench (\(quick ? "quick" : "full") run)\n")
 print("git-orch: `\(orchBinary)`; git: `\(try Shell.run("/usr/bin/git", ["--version"], in: "/").output.trimmingCharacters(in: .whitespacesAndNewlines))`; cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, team).
-func selected(_ name: String) -> Bool { only == nil || only == name }
+/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, queue, team);
+/// `--queue` is the same as `--only queue`.
+func selected(_ name: String) -> Bool {
+    only == nil && !CommandLine.arguments.contains("--queue") || only == name || name == "queue" && CommandLine.arguments.contains("--queue")
+}
 
 if selected("startup") { try StartupBenchmark.run() }
 if selected("updates") { try UpdateThroughputBenchmark.run(quick: quick) }
 if selected("ready") { try ReadyBenchmark.run(sizes: quick ? [10_000] : [10_000, 100_000]) }
 if selected("claims") { try ConcurrentClaimBenchmark.run(processes: 16, tasks: 300) }
 if selected("sync") { try SyncBenchmark.run(quick: quick) }
+if selected("queue") { try QueueBenchmark.run() }
 if selected("team") { try TeamBenchmark.run(quick: quick) }

@@ -13,7 +13,7 @@ struct TeamFixture {
         #expect(try repo.orch("init").status == 0)
         // Fast heartbeats and polling keep the tests short; the logic is the same.
         try repo.git("config", "orch.pollSeconds", "0.1")
-        try repo.git("config", "orch.heartbeatSeconds", "1")
+        try repo.git("config", "orch.heartbeatSeconds", "2")
         try repo.git("config", "orch.agentStartsPerMinute", "60000")
     }
 

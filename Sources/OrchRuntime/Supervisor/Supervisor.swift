@@ -205,6 +205,7 @@ public final class Supervisor {
         handle.eventFD = fromWorker[0]
         handle.state = .starting
         handle.lastHeard = Date()
+        handle.heardSinceSpawn = false
         handle.restartAt = nil
     }
 
@@ -290,8 +291,10 @@ public final class Supervisor {
                 spawn(handle)
             }
             // A live worker that stopped sending heartbeats is stuck: kill it; the exit restarts it.
+            // Start-up (a worktree to create, the catalog to load) gets at least a minute.
+            let allowed = settings.heartbeatSeconds * Double(settings.missedHeartbeats) + 1
             if let pid = handle.pid, !handle.stopping,
-               now.timeIntervalSince(handle.lastHeard) > settings.heartbeatSeconds * Double(settings.missedHeartbeats) + 1 {
+               now.timeIntervalSince(handle.lastHeard) > (handle.heardSinceSpawn ? allowed : max(60, allowed)) {
                 emit(RuntimeEvent(.warning, worker: handle.record.name, message: "missed \(settings.missedHeartbeats) heartbeats; restarting"))
                 handle.lastHeard = now
                 killAgent(of: handle)

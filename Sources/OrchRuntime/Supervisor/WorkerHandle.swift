@@ -18,6 +18,8 @@ final class WorkerHandle {
     var task: String?
     var taskTitle: String?
     var lastHeard = Date()
+    /// Whether the worker has said anything since it was spawned (start-up gets a longer grace).
+    var heardSinceSpawn = false
     var tasksDone = 0
     var failures = 0
     var restarts = 0
@@ -69,6 +71,7 @@ final class WorkerHandle {
     /// Follows what the worker reports.
     func apply(_ event: RuntimeEvent) {
         lastHeard = Date()
+        heardSinceSpawn = true
         if let state = event.state.flatMap(WorkerState.init(rawValue:)) {
             self.state = state
             idleSince = state == .idle ? (idleSince ?? Date()) : nil

@@ -1,0 +1,156 @@
+import Foundation
+import GitKit
+import OrchModel
+import OrchStore
+
+/// A merge of queue entries onto a base, ready to test: its commit has `base` as first parent and
+/// each member's tip as a further parent.
+struct Candidate {
+    var commit: OID
+    var tree: OID
+    var base: OID
+    var members: [QueueEntry]
+}
+
+extension MergeQueue {
+    enum Built {
+        case built(Candidate)
+        /// Every entry was rejected or already merged.
+        case empty
+        /// A speculative build met a conflict: nothing was rejected, the group waits for a real base.
+        case stopped
+    }
+
+    /// Merges `group` in memory onto `base`, one entry after the other. An entry that conflicts is
+    /// rejected with its paths, unless the build is speculative (on a base not yet known green),
+    /// where the build stops instead.
+    func buildCandidate(_ group: [QueueEntry], onto base: OID, speculative: Bool, step: inout QueueStep) throws(MergeQueueError) -> Built {
+        var current = base
+        var tree: OID?
+        var members: [QueueEntry] = []
+        var tips: [OID] = []
+        for entry in group {
+            guard let tip = OID(hex: entry.tip), repository.contains(tip) else {
+                step.rejected += try reject([entry], reason: "its commit \(entry.tip.prefix(12)) is missing from the repository", conflicts: [])
+                continue
+            }
+            if try gitCall({ () throws(GitError) in try repository.isAncestor(tip, of: base) }) {
+                let merged = try mark([entry], "#\(entry.id) is already in \(configuration.mainBranch)") {
+                    $0.state = .merged
+                    $0.mergedAs = base.hex
+                    $0.reason = "already in \(self.configuration.mainBranch)"
+                }
+                step.merged += merged
+                if let task = entry.task { _ = try? tasks.apply(.complete(task)) }
+                continue
+            }
+            switch try gitCall({ () throws(GitError) in try repository.merge(ours: current, theirs: tip) }) {
+            case .conflicts(let paths):
+                if speculative { return .stopped }
+                let with = members.isEmpty ? configuration.mainBranch : "\(configuration.mainBranch) with #\(list(members)) merged"
+                step.rejected += try reject(
+                    [entry], reason: "conflicts with \(with) in \(paths.joined(separator: ", ")); rebase on \(configuration.mainBranch) and enqueue again",
+                    conflicts: paths)
+            case .clean(let merged):
+                current = try gitCall { () throws(GitError) in
+                    try repository.createCommit(tree: merged, parents: [current, tip], message: "queue: partial candidate")
+                }
+                tree = merged
+                members.append(entry)
+                tips.append(tip)
+            }
+        }
+        guard let tree, !members.isEmpty else { return .empty }
+        let branches = members.map(\.branch)
+        var message = members.count == 1
+            ? "Merge branch '\(branches[0])' into \(configuration.mainBranch)\n\n"
+            : "Merge \(members.count) branches into \(configuration.mainBranch)\n\n" + branches.map { "- \($0)\n" }.joined() + "\n"
+        for entry in members {
+            message += "Orch-Queue-Entry: \(entry.id)\n"
+            if let task = entry.task { message += "Orch-Task: \(task.hex)\n" }
+        }
+        let commit = try gitCall { () throws(GitError) in try repository.createCommit(tree: tree, parents: [base] + tips, message: message) }
+        return .built(Candidate(commit: commit, tree: tree, base: base, members: members))
+    }
+
+    /// Tests the candidates, at once when there are several: each in its own scratch worktree. A
+    /// tree already known red is not run again. Every candidate gets its note. Returns the records
+    /// in the candidates' order and the number of test runs.
+    func test(_ candidates: [Candidate], command: String) throws(MergeQueueError) -> ([QueueTestRecord], Int) {
+        var records: [QueueTestRecord?] = candidates.map { redTrees[$0.tree] }
+        let toRun = candidates.indices.filter { records[$0] == nil }
+        for index in toRun {
+            let members = candidates[index].members
+            try mark(members, "test #\(list(members)) on \(candidates[index].commit.hex.prefix(12))") { $0.state = .testing; $0.attempts += 1 }
+        }
+        if !toRun.isEmpty {
+            ScratchWorktree.removeLeftovers(repository)
+            var jobs: [(Int, ScratchWorktree)] = []
+            defer { for (_, worktree) in jobs { worktree.remove() } }
+            for index in toRun { jobs.append((index, try ScratchWorktree.create(repository, commit: candidates[index].commit))) }
+            var configured = TestCommandRunner(command: command, retries: configuration.retries, logTailBytes: configuration.logTailBytes)
+            configured.timeoutSeconds = configuration.timeoutSeconds
+            let runner = configured
+            let outcomes = OutcomeSlots(count: candidates.count)
+            let work = jobs
+            // The runs share nothing but the slots: no libgit2 handle is used off this thread.
+            DispatchQueue.concurrentPerform(iterations: work.count) { job in
+                outcomes.set(work[job].0, runner.run(in: work[job].1))
+            }
+            for index in toRun {
+                guard let outcome = outcomes.get(index) else { continue }
+                let candidate = candidates[index]
+                records[index] = QueueTestRecord(
+                    command: command, attempts: outcome.attempts, logTail: outcome.logTail, tree: candidate.tree.hex,
+                    base: candidate.base.hex, entries: candidate.members.map(\.id), time: store.clock())
+            }
+        }
+        // Every candidate carries its note; a known-red tree's note is copied without a new run.
+        for (index, candidate) in candidates.enumerated() {
+            guard let record = records[index] else { continue }
+            try storeCall { () throws(StoreError) in try store.recordTest(record, on: candidate.commit) }
+        }
+        return (records.map { $0! }, toRun.count)
+    }
+
+    func reject(_ entries: [QueueEntry], reason: String, conflicts: [String]) throws(MergeQueueError) -> [QueueEntry] {
+        guard !entries.isEmpty else { return [] }
+        let rejected = try mark(entries, "reject #\(list(entries)): \(reason.prefix { $0 != "\n" })") {
+            $0.state = .rejected
+            $0.reason = reason
+            $0.conflicts = conflicts
+        }
+        // The task goes back to open so its worker (or another) picks it up with the reason.
+        for entry in rejected { if let task = entry.task { _ = try? tasks.apply(.release(task)) } }
+        return rejected
+    }
+
+    @discardableResult
+    func mark(_ entries: [QueueEntry], _ message: String, _ change: @escaping (inout QueueEntry) -> Void) throws(MergeQueueError) -> [QueueEntry] {
+        try storeCall { () throws(StoreError) in try store.update(entries.map(\.id), message: message, change) }
+    }
+
+    func list(_ entries: [QueueEntry]) -> String { entries.map { String($0.id) }.joined(separator: ",") }
+
+    static func lastLines(_ log: String, count: Int = 3) -> String {
+        let lines = log.split(separator: "\n").suffix(count)
+        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
+    }
+
+    func gitCall<T>(_ body: () throws(GitError) -> T) throws(MergeQueueError) -> T {
+        do { return try body() } catch { throw .git(error) }
+    }
+
+    func storeCall<T>(_ body: () throws(StoreError) -> T) throws(MergeQueueError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+}
+
+/// Results written by concurrent test runs, one slot each.
+private final class OutcomeSlots: @unchecked Sendable {
+    private var slots: [TestCommandRunner.Outcome?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ outcome: TestCommandRunner.Outcome) { lock.withLock { slots[index] = outcome } }
+    func get(_ index: Int) -> TestCommandRunner.Outcome? { lock.withLock { slots[index] } }
+}

@@ -1,0 +1,77 @@
+import Foundation
+public import GitKit
+
+/// How the merge queue runs, read from git config with defaults.
+public struct MergeQueueConfiguration: Sendable, Equatable {
+    /// The protected branch (short name, e.g. `main`).
+    public var mainBranch: String
+    /// The shell command that tests a tree, run with `/bin/sh -c` in the scratch worktree;
+    /// nil when none is configured (the queue then refuses to run: it never merges untested).
+    public var testCommand: String?
+    /// Entries merged together into one candidate.
+    public var batchSize: Int
+    /// Extra runs of a failing test command before the candidate counts as red (flaky tests).
+    public var retries: Int
+    /// Bytes of the test output kept in the note.
+    public var logTailBytes: Int
+    /// Candidates tested at once, each built on the one before as if it passed (speculation);
+    /// bounded by the number of cores. 1: one candidate at a time.
+    public var parallelism: Int
+    /// A test run longer than this is stopped and counts as failed (exit status 124); 0: no limit.
+    public var timeoutSeconds: Int
+
+    public init(
+        mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000, timeoutSeconds: Int = 0,
+        parallelism: Int = 1
+    ) {
+        self.mainBranch = mainBranch
+        self.testCommand = testCommand
+        self.batchSize = max(1, batchSize)
+        self.retries = max(0, retries)
+        self.logTailBytes = max(0, logTailBytes)
+        self.timeoutSeconds = max(0, timeoutSeconds)
+        self.parallelism = max(1, parallelism)
+    }
+
+    public var mainRef: String { "refs/heads/" + mainBranch }
+
+    /// `orch.mainBranch` (default: see `defaultMainBranch`), `orch.testCommand` (else
+    /// `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize` (default 4),
+    /// `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none),
+    /// `orch.queue.parallel` (default 1).
+    public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
+        func string(_ key: String) -> String? {
+            guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
+            return value
+        }
+        return MergeQueueConfiguration(
+            mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
+            testCommand: string("orch.testCommand") ?? fallbackTestCommand,
+            batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
+            retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
+            timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0,
+            parallelism: string("orch.queue.parallel").flatMap { Int($0) } ?? 1)
+    }
+
+    /// The protected branch when `orch.mainBranch` is unset: the remote's default branch
+    /// (`refs/remotes/origin/HEAD`), else `main` or `master` when it exists, else the branch the
+    /// main repository's HEAD names. HEAD comes last because switching branches in the main
+    /// worktree must not switch which branch is protected.
+    static func defaultMainBranch(_ repository: Repository) -> String {
+        if let remote = symbolicTarget(repository.commonDirectory + "/refs/remotes/origin/HEAD", prefix: "refs/remotes/origin/"),
+           (try? repository.referenceTarget("refs/heads/" + remote)) != nil {
+            return remote
+        }
+        for name in ["main", "master"] where (try? repository.referenceTarget("refs/heads/" + name)) != nil { return name }
+        return symbolicTarget(repository.commonDirectory + "/HEAD", prefix: "refs/heads/") ?? "main"
+    }
+
+    /// The target of a symbolic ref file (`ref: refs/heads/main`) without `prefix`. Read as a file:
+    /// symbolic refs are never packed, and GitKit has no call for them.
+    private static func symbolicTarget(_ path: String, prefix: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard line.hasPrefix("ref: " + prefix) else { return nil }
+        return String(line.dropFirst(("ref: " + prefix).count))
+    }
+}
