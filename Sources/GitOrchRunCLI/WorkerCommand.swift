@@ -29,7 +29,7 @@ extension GitOrchRun {
                 let config = RuntimeConfig.load(in: context.root)
                 let preset = try Supervisor.preset(for: record, config: config, root: context.root)
                 var main = environment["GIT_ORCH_MAIN_BRANCH"] ?? ""
-                if main.isEmpty { main = try Worktrees.mainBranch(in: context.root, configured: settings.mainBranch) }
+                if main.isEmpty { main = try Worktrees.mainBranch(of: context.repository) }
                 return try WorkerLoop(record: record, preset: preset, settings: settings, repository: context.repository,
                                       catalog: context.catalog(), mainBranch: main)
             }

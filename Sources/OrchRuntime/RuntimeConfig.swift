@@ -81,7 +81,9 @@ public struct RuntimeSettings: Sendable {
     public var autoscaleMax: Int?
     public var autoscaleMin: Int
     public var idleStopSeconds: Double?
-    public var mainBranch: String?
+    /// Workers hand finished work to the merge queue (tasks complete when merged) instead of
+    /// completing tasks at once: `orch.mergeQueue`, on by default once `orch.testCommand` is set.
+    public var mergeQueue: Bool
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -109,6 +111,6 @@ public struct RuntimeSettings: Sendable {
         autoscaleMax = config.string("orch.autoscaleMax") == nil ? nil : Int(try config.number("orch.autoscaleMax", default: 0, range: 1...64))
         autoscaleMin = Int(try config.number("orch.autoscaleMin", default: 1, range: 0...64))
         idleStopSeconds = config.string("orch.idleStopSeconds") == nil ? nil : try config.number("orch.idleStopSeconds", default: 0, range: 1...86_400)
-        mainBranch = config.string("orch.mainBranch")
+        mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil)
     }
 }

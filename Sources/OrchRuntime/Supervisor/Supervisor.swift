@@ -45,6 +45,11 @@ public final class Supervisor {
     var shutdownDeadline: Date?
     var quietSince: Date?
     var lastScale = Date.distantPast
+    /// The `queue run` child merging workers' finished work, while one runs.
+    var queueRunner: Int32?
+    var lastQueueCheck = Date.distantPast
+    /// Why the queue stopped merging (main is red), when it did.
+    var queueHalted: String?
     let started = Timestamp.now()
 
     public init(repository: Repository, settings: RuntimeSettings, options: Options) throws(RuntimeError) {
@@ -64,7 +69,7 @@ public final class Supervisor {
         let lock = try SupervisorLock.acquire(paths)
         defer { lock.release() }
         _ = try store { () throws(StoreError) in try taskStore.snapshot() }
-        mainBranch = try Worktrees.mainBranch(in: repositoryRoot, configured: settings.mainBranch)
+        mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
         let team = TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now())
         let config = RuntimeConfig.load(in: repositoryRoot)
@@ -119,7 +124,7 @@ public final class Supervisor {
             }
             reapChildren()
             tick()
-            if shuttingDown && handles.allSatisfy({ !$0.isLive }) { break }
+            if shuttingDown && handles.allSatisfy({ !$0.isLive }) && queueRunner == nil { break }
             if let deadline = shutdownDeadline, Date() > deadline { killEverything(); break }
         }
         for fd in subscribers { close(fd) }
@@ -150,6 +155,7 @@ public final class Supervisor {
             handle.restartAt = nil
             handle.send(WorkerCommand(.stop))
         }
+        if let queueRunner { kill(queueRunner, SIGTERM) }
     }
 
     private func killEverything() {
@@ -158,6 +164,11 @@ public final class Supervisor {
             if let pid = handle.pid { kill(pid, SIGKILL) }
         }
         if let teamGroup { kill(-teamGroup, SIGKILL) }
+        if let runner = queueRunner {
+            kill(runner, SIGKILL)
+            _ = ProcessSpawner.wait(runner, block: true)
+            queueRunner = nil
+        }
         for handle in handles where handle.pid != nil {
             _ = ProcessSpawner.wait(handle.pid!, block: true)
             handle.pid = nil
@@ -226,6 +237,7 @@ public final class Supervisor {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { break }
+            if pid == queueRunner { queueRunnerExited(status: ProcessSpawner.exitStatus(status)); continue }
             guard let handle = handles.first(where: { $0.pid == pid }) else { continue } // an adopted orphan
             let code = ProcessSpawner.exitStatus(status)
             if handle.eventFD >= 0 { while let more = handle.readEvents(), !more.isEmpty { more.forEach { handle.apply($0); emit($0) } } }
@@ -302,6 +314,7 @@ public final class Supervisor {
             }
         }
         guard !shuttingDown else { return }
+        if settings.mergeQueue { runQueueIfNeeded() }
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
             guard let graph = try? taskStore.snapshot().graph else { return }
             if options.untilDone { checkDone(graph) }
@@ -312,8 +325,10 @@ public final class Supervisor {
     /// Finished when no task is claimed and every worker has been idle (or paused, or offline)
     /// for a moment: then nothing more will happen without a person.
     private func checkDone(_ graph: TaskGraph) {
-        let claimed = graph.tasks.values.contains { $0.status == .claimed }
-        let quiet = !claimed && handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
+        // Work waiting in a halted queue (main is red) will not move without a person.
+        let stuck: Set<TaskID> = queueHalted == nil ? [] : Set(((try? MergeQueue(repository: repository).entries()) ?? []).filter { $0.state.isActive }.compactMap(\.task))
+        let claimed = graph.tasks.values.contains { $0.status == .claimed && !stuck.contains($0.id) }
+        let quiet = !claimed && queueRunner == nil && handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
         guard quiet else { quietSince = nil; return }
         let since = quietSince ?? Date()
         quietSince = since
@@ -324,6 +339,7 @@ public final class Supervisor {
         let left = graph.count - done - failed
         var summary = "all work settled: \(done) done, \(failed) failed, \(left) not done"
         if !ready.isEmpty { summary += " (\(ready.count) ready but no worker can take them: budget, roles or offline workers)" }
+        if let queueHalted { summary += "; merge queue halted: \(queueHalted)" }
         options.print(summary)
         beginShutdown(status: done == graph.count ? 0 : 1)
     }
@@ -344,6 +360,33 @@ public final class Supervisor {
             sleeper.stopping = true
             sleeper.send(WorkerCommand(.stop))
         }
+    }
+
+    // MARK: The merge queue
+
+    /// Starts `git orch queue run` when finished work waits in the queue and no run is going on.
+    private func runQueueIfNeeded() {
+        guard queueRunner == nil, Date().timeIntervalSince(lastQueueCheck) > 0.5 else { return }
+        lastQueueCheck = Date()
+        guard let entries = try? MergeQueue(repository: repository).entries(), entries.contains(where: { $0.state.isActive }),
+              queueHalted == nil else { return }
+        var options = ProcessSpawner.Options()
+        options.directory = repositoryRoot
+        options.stdin = .null
+        options.stdout = .path(paths.logs + "/queue.log", flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.stderr = .path(paths.logs + "/queue.log", flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.processGroup = teamGroup ?? 0
+        queueRunner = try? ProcessSpawner.spawn(self.options.executable, ["queue", "run"], options)
+        if teamGroup == nil { teamGroup = queueRunner }
+    }
+
+    private func queueRunnerExited(status: Int32) {
+        queueRunner = nil
+        let queueStatus = try? MergeQueue(repository: repository).status()
+        queueHalted = queueStatus?.halted
+        var message = "merge queue run ended: \(queueStatus?.merged ?? 0) merged, \(queueStatus?.rejected ?? 0) rejected in all"
+        if let halted = queueHalted { message += "; halted: \(halted)" }
+        emit(RuntimeEvent(.message, message: message))
     }
 
     // MARK: Events

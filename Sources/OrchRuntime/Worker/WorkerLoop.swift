@@ -25,6 +25,7 @@ public final class WorkerLoop {
     private var paused = false
     private var stopRequest: (release: Bool, Void)?
     private var breaker: CircuitBreaker
+    private var queueHandoff: QueueHandoff { QueueHandoff(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
 
     public init(record: WorkerRecord, preset: AgentPreset, settings: RuntimeSettings, repository: Repository,
                 catalog: Catalog, mainBranch: String) throws(RuntimeError) {
@@ -62,6 +63,15 @@ public final class WorkerLoop {
                 pauseUntilResumed()
                 continue
             }
+            if settings.mergeQueue {
+                // One piece of work in the queue at a time per worker: the next task starts from
+                // main with that work merged, or from main again when it was rejected.
+                if !queueHandoff.queuedTasks().isEmpty {
+                    idle(seconds: settings.pollSeconds)
+                    continue
+                }
+                catchUpWithMain()
+            }
             let task: Task?
             do { task = try nextTask() } catch {
                 channel.send(RuntimeEvent(.warning, message: error.description))
@@ -88,10 +98,35 @@ public final class WorkerLoop {
 
     // MARK: Choosing work
 
+    private var lastCatchUp: (main: OID?, head: OID?)?
+
+    /// Before claiming: the branch follows main, and work the queue rejected is set aside; its
+    /// task gets the reason in its next prompt, and fails for good after `maxAttempts`.
+    private func catchUpWithMain() {
+        let tips = (main: try? repository.referenceTarget("refs/heads/" + mainBranch), head: try? repository.referenceTarget("refs/heads/" + record.branch))
+        if let last = lastCatchUp, last.main == tips.main, last.head == tips.head { return }
+        do {
+            let rejected = try queueHandoff.catchUp()
+            lastCatchUp = tips
+            guard !rejected.isEmpty else { return }
+            let graph = try store { () throws(StoreError) in try taskStore.snapshot() }.graph
+            for (id, reason) in rejected {
+                rememberFailure(of: id, "the merge queue rejected the previous attempt: \(reason)")
+                guard let task = graph[id], task.status == .open, task.attempts >= settings.maxAttempts else { continue }
+                try store { () throws(StoreError) in try taskStore.apply(.fail(id, reason: "rejected by the merge queue \(task.attempts) times: \(reason.prefix(2000))")) }
+                channel.send(RuntimeEvent(.taskFailed, task: id, title: task.title, message: "rejected by the merge queue \(task.attempts) times; failed for good"))
+            }
+        } catch {
+            channel.send(RuntimeEvent(.warning, message: "could not bring \(record.branch) up to \(mainBranch): \(error.description)"))
+        }
+    }
+
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
-        if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name }).min(by: TaskGraph.claimOrder) {
+        let queued = settings.mergeQueue ? queueHandoff.queuedTasks() : []
+        if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name && !queued.contains($0.id) })
+            .min(by: TaskGraph.claimOrder) {
             channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
             return own
         }
@@ -197,8 +232,14 @@ public final class WorkerLoop {
     private func settle(_ task: Task, succeeded: Bool, reason: String?) {
         if succeeded {
             do {
-                let committed = try commitWork(of: task, message: "task \(task.id.hex.prefix(8)): \(task.title)")
-                _ = committed
+                try commitWork(of: task, message: "task \(task.id.hex.prefix(8)): \(task.title)")
+                if settings.mergeQueue, try queueHandoff.hasUnmergedWork() {
+                    // The task completes when the queue merges its work into main.
+                    let entry = try queueHandoff.enqueue(task)
+                    channel.send(RuntimeEvent(.taskQueued, task: task.id, title: task.title, state: WorkerState.idle.rawValue,
+                                              message: "merge queue entry #\(entry.id)"))
+                    return
+                }
                 try store { () throws(StoreError) in try taskStore.apply(.complete(task.id)) }
                 channel.send(RuntimeEvent(.taskDone, task: task.id, title: task.title, state: WorkerState.idle.rawValue))
             } catch {
@@ -220,7 +261,7 @@ public final class WorkerLoop {
                 try store { () throws(StoreError) in try taskStore.apply(.fail(task.id, reason: String(reason.prefix(FieldRules.maxReasonBytes - 100)))) }
             } else {
                 try store { () throws(StoreError) in try taskStore.apply(.release(task.id)) }
-                rememberFailure(of: task, reason)
+                rememberFailure(of: task.id, reason)
             }
         } catch {
             event.message = (event.message ?? "") + "; could not update the task: \(error.description)"
@@ -308,15 +349,16 @@ public final class WorkerLoop {
         return (id, false)
     }
 
-    private func failureFile(_ task: Task) -> String { paths.run + "/failures/\(task.id.hex)" }
+    private func failureFile(_ id: TaskID) -> String { paths.run + "/failures/\(id.hex)" }
 
-    private func rememberFailure(of task: Task, _ reason: String) {
+    /// Why a task's last attempt failed, for the next attempt's prompt (whoever takes it here).
+    private func rememberFailure(of id: TaskID, _ reason: String) {
         try? FileManager.default.createDirectory(atPath: paths.run + "/failures", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: failureFile(task), contents: Data(reason.utf8))
+        _ = FileManager.default.createFile(atPath: failureFile(id), contents: Data(reason.utf8))
     }
 
     private func lastFailure(of task: Task) -> String? {
-        try? String(contentsOfFile: failureFile(task), encoding: .utf8)
+        try? String(contentsOfFile: failureFile(task.id), encoding: .utf8)
     }
 
     private func recordCost(_ task: Task, _ outcome: AgentSession.Outcome, session: String, skills: [String], role: String?,

@@ -1,4 +1,5 @@
 import Foundation
+public import GitKit
 public import OrchModel
 
 /// Each worker's git worktree, on its own branch `orch/<name>`, under `.git/orch/worktrees/`.
@@ -12,13 +13,12 @@ public struct Worktrees {
         self.paths = paths
     }
 
-    /// The branch workers start from and the queue merges into: `orch.mainBranch`, else the
-    /// branch the main working tree has checked out.
-    public static func mainBranch(in repositoryRoot: String, configured: String?) throws(RuntimeError) -> String {
-        if let configured { return configured }
-        let git = GitCLI(directory: repositoryRoot)
-        guard let branch = try? git.output(["symbolic-ref", "--short", "-q", "HEAD"]), !branch.isEmpty else {
-            throw .invalidInput("HEAD is detached in \(repositoryRoot); check out the main branch or set 'git config orch.mainBranch <branch>'")
+    /// The branch workers start from and the queue merges into: the merge queue's protected
+    /// branch (`orch.mainBranch`, else the remote's default, `main`, `master`, or HEAD's branch).
+    public static func mainBranch(of repository: Repository) throws(RuntimeError) -> String {
+        let branch = MergeQueueConfiguration.load(from: repository).mainBranch
+        guard (try? repository.referenceTarget("refs/heads/" + branch)) != nil else {
+            throw .invalidInput("the branch '\(branch)' has no commit yet; commit something first (workers start from it), or set 'git config orch.mainBranch <branch>'")
         }
         return branch
     }

@@ -1,0 +1,57 @@
+import Foundation
+import GitKit
+import OrchModel
+
+/// A worker's side of the merge queue: finished work is enqueued (the task completes when the
+/// queue merges it), and before each task the branch catches up with main, with rejected work
+/// set aside under `refs/orch-rejected/` rather than dropped.
+struct QueueHandoff {
+    let repository: Repository
+    let record: WorkerRecord
+    let worktree: String
+    let mainBranch: String
+
+    private var queue: MergeQueue { MergeQueue(repository: repository) }
+
+    /// Whether the worker's branch has commits main does not.
+    func hasUnmergedWork() throws(RuntimeError) -> Bool {
+        let count = try GitCLI(directory: worktree).output(["rev-list", "--count", "\(mainBranch)..HEAD"])
+        return (Int(count) ?? 0) > 0
+    }
+
+    func enqueue(_ task: Task) throws(RuntimeError) -> QueueEntry {
+        do { return try queue.enqueue(branch: record.branch, task: task.id, worker: record.name) } catch {
+            throw .invalidInput("merge queue: \(error.description)")
+        }
+    }
+
+    /// Tasks of this worker waiting in the queue: claimed, but not to be worked on again.
+    func queuedTasks() -> Set<TaskID> {
+        let entries = (try? queue.entries()) ?? []
+        return Set(entries.filter { $0.state.isActive && $0.worker == record.name }.compactMap(\.task))
+    }
+
+    /// Brings the branch up to main before a task: fast-forward when everything on it is merged;
+    /// when its work was rejected, keep that work under a ref and start again from main. Returns
+    /// the rejection reasons by task, for the next attempt's prompt.
+    func catchUp() throws(RuntimeError) -> [TaskID: String] {
+        let git = GitCLI(directory: worktree)
+        guard try hasUnmergedWork() else {
+            try git.run(["merge", "-q", "--ff-only", mainBranch])
+            return [:]
+        }
+        let head = try git.output(["rev-parse", "HEAD"])
+        let entries = (try? queue.entries()) ?? []
+        let mine = entries.filter { $0.branch == record.branch }
+        // Work still queued (or not queued at all, e.g. a wip commit) stays where it is.
+        guard mine.contains(where: { $0.tip == head && $0.state == .rejected }),
+              !mine.contains(where: { $0.state.isActive }) else { return [:] }
+        try git.run(["update-ref", "-m", "git-orch: rejected by the merge queue", "refs/orch-rejected/\(record.name)/\(head.prefix(12))", head])
+        try git.run(["reset", "-q", "--hard", mainBranch])
+        var reasons: [TaskID: String] = [:]
+        for entry in mine where entry.state == .rejected && entry.tip == head {
+            if let task = entry.task { reasons[task] = entry.reason ?? "rejected by the merge queue" }
+        }
+        return reasons
+    }
+}
