@@ -120,8 +120,18 @@ extension MergeQueue {
             $0.reason = reason
             $0.conflicts = conflicts
         }
-        // The task goes back to open so its worker (or another) picks it up with the reason.
-        for entry in rejected { if let task = entry.task { _ = try? tasks.apply(.release(task)) } }
+        // The task goes back to open so its worker (or another) picks it up with the reason,
+        // until it has used its attempts.
+        let graph = try? tasks.snapshot().graph
+        for entry in rejected {
+            guard let task = entry.task else { continue }
+            let attempts = graph?[task]?.attempts ?? 0
+            if attempts >= configuration.maxAttempts {
+                _ = try? tasks.apply(.fail(task, reason: String("rejected by the merge queue \(attempts) times: \(reason)".prefix(3000))))
+            } else {
+                _ = try? tasks.apply(.release(task))
+            }
+        }
         return rejected
     }
 

@@ -19,6 +19,9 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
     public var parallelism: Int
     /// A test run longer than this is stopped and counts as failed (exit status 124); 0: no limit.
     public var timeoutSeconds: Int
+    /// A rejected task goes back to open until it has been tried this often, then fails
+    /// (`orch.maxAttempts`, shared with the workers' own retries).
+    public var maxAttempts = 3
 
     public init(
         mainBranch: String, testCommand: String?, batchSize: Int = 4, retries: Int = 0, logTailBytes: Int = 4000, timeoutSeconds: Int = 0,
@@ -44,13 +47,15 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
             return value
         }
-        return MergeQueueConfiguration(
+        var configuration = MergeQueueConfiguration(
             mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
             testCommand: string("orch.testCommand") ?? fallbackTestCommand,
             batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
             retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
             timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0,
             parallelism: string("orch.queue.parallel").flatMap { Int($0) } ?? 1)
+        configuration.maxAttempts = max(1, string("orch.maxAttempts").flatMap { Int($0) } ?? 3)
+        return configuration
     }
 
     /// The protected branch when `orch.mainBranch` is unset: the remote's default branch

@@ -101,21 +101,15 @@ public final class WorkerLoop {
     private var lastCatchUp: (main: OID?, head: OID?)?
 
     /// Before claiming: the branch follows main, and work the queue rejected is set aside; its
-    /// task gets the reason in its next prompt, and fails for good after `maxAttempts`.
+    /// task gets the reason in its next prompt (the queue itself fails it after `maxAttempts`).
     private func catchUpWithMain() {
         let tips = (main: try? repository.referenceTarget("refs/heads/" + mainBranch), head: try? repository.referenceTarget("refs/heads/" + record.branch))
         if let last = lastCatchUp, last.main == tips.main, last.head == tips.head { return }
         do {
-            let rejected = try queueHandoff.catchUp()
-            lastCatchUp = tips
-            guard !rejected.isEmpty else { return }
-            let graph = try store { () throws(StoreError) in try taskStore.snapshot() }.graph
-            for (id, reason) in rejected {
+            for (id, reason) in try queueHandoff.catchUp() {
                 rememberFailure(of: id, "the merge queue rejected the previous attempt: \(reason)")
-                guard let task = graph[id], task.status == .open, task.attempts >= settings.maxAttempts else { continue }
-                try store { () throws(StoreError) in try taskStore.apply(.fail(id, reason: "rejected by the merge queue \(task.attempts) times: \(reason.prefix(2000))")) }
-                channel.send(RuntimeEvent(.taskFailed, task: id, title: task.title, message: "rejected by the merge queue \(task.attempts) times; failed for good"))
             }
+            lastCatchUp = tips
         } catch {
             channel.send(RuntimeEvent(.warning, message: "could not bring \(record.branch) up to \(mainBranch): \(error.description)"))
         }
