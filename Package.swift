@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "GitOrchCatalogCLI",
             dependencies: [
-                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "GitKit",
+                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "GitKit", "OrchRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

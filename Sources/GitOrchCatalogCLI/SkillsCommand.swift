@@ -9,7 +9,7 @@ extension GitOrchCatalog {
     struct Skills: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The skill pool: manifests in Skills/<category>/, added or overridden in .orch/skills/.",
-            subcommands: [List.self, Show.self, Select.self, Validate.self, Import.self])
+            subcommands: [List.self, Show.self, Select.self, Validate.self, Import.self, Stats.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List skills.")

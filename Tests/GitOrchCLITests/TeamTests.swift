@@ -111,6 +111,11 @@ struct TeamFixture {
         let workerCosts = (status["workers"] as! [[String: Any]]).map { $0["costUSD"] as! Double }
         #expect(abs(workerCosts.reduce(0, +) - 0.5) < 1e-9)
         #expect(team.agents.runs().count == 40)
+        // Each prompt carried 3-8 skills, and `skills stats` counts them per task.
+        let stats = try JSONSerialization.jsonObject(with: Data(try team.orch("skills", "stats", "--json").stdout.utf8)) as! [[String: Any]]
+        let uses = stats.map { $0["tasks"] as! Int }.reduce(0, +)
+        #expect((40 * 3...40 * 8).contains(uses), "\(uses)")
+        #expect(stats.allSatisfy { ($0["byTaskType"] as? [String: Int])?["(no role)"] == $0["tasks"] as? Int })
         #expect(processes(under: team.repo.path).isEmpty)
     }
 

@@ -107,3 +107,27 @@ public struct Ledger {
         return summary
     }
 }
+
+/// How often a skill was selected for tasks, overall and by task type (the task's role).
+public struct SkillUsage: Codable, Sendable, Equatable {
+    public var skill: String
+    /// Distinct tasks whose prompt carried the skill.
+    public var tasks: Int
+    public var byTaskType: [String: Int]
+}
+
+extension Ledger {
+    /// Skills selected per task (counted once per task, whatever its retries), most used first.
+    public static func skillUsage(_ entries: [LedgerEntry]) -> [SkillUsage] {
+        var seen: Set<String> = []
+        var usage: [String: SkillUsage] = [:]
+        for entry in entries {
+            let type = entry.role ?? "(no role)"
+            for skill in entry.skills where seen.insert(entry.task + "\u{0}" + skill).inserted {
+                usage[skill, default: SkillUsage(skill: skill, tasks: 0, byTaskType: [:])].tasks += 1
+                usage[skill]!.byTaskType[type, default: 0] += 1
+            }
+        }
+        return usage.values.sorted { $0.tasks != $1.tasks ? $0.tasks > $1.tasks : $0.skill < $1.skill }
+    }
+}
