@@ -9,12 +9,13 @@ public enum AssignmentStrategy: String, Sendable, CaseIterable, Codable {
     /// rather than sit idle.
     case workStealing = "work-stealing"
 
-    /// The task `worker` should claim next, or nil. Among equally good tasks it prefers ones whose
-    /// file globs do not overlap what other workers are working on, to avoid merge conflicts.
+    /// The task `worker` should claim next, or nil. A task naming files (`--file`) that another
+    /// worker's claimed task also names waits until that one is finished: two workers editing the
+    /// same files would only produce a merge conflict.
     public func pick(for worker: WorkerRecord, in graph: TaskGraph) -> Task? {
-        let ready = graph.readyTasks()
-        guard !ready.isEmpty else { return nil }
         let busyFiles = Set(graph.tasks.values.filter { $0.status == .claimed && $0.assignee != worker.name }.flatMap(\.files))
+        let ready = graph.readyTasks().filter { !$0.files.contains(where: busyFiles.contains) }
+        guard !ready.isEmpty else { return nil }
         let fitting: [Task]
         switch self {
         case .capability: fitting = ready.filter { worker.fits($0) }
@@ -24,17 +25,7 @@ public enum AssignmentStrategy: String, Sendable, CaseIterable, Codable {
             fitting = own.isEmpty ? ready : own
         }
         // Exact role matches before role-less tasks, keeping claim order within each group.
-        let ranked = fitting.enumerated().sorted { lhs, rhs in
-            let left = rank(lhs.element, worker, busyFiles), right = rank(rhs.element, worker, busyFiles)
-            return left != right ? left < right : lhs.offset < rhs.offset
-        }
-        return ranked.first?.element
-    }
-
-    private func rank(_ task: Task, _ worker: WorkerRecord, _ busyFiles: Set<String>) -> Int {
-        var rank = 0
-        if task.files.contains(where: busyFiles.contains) { rank += 2 }
-        if self != .roundRobin, task.role == nil, !worker.roles.isEmpty { rank += 1 }
-        return rank
+        guard self != .roundRobin, !worker.roles.isEmpty else { return fitting.first }
+        return fitting.first { $0.role != nil } ?? fitting.first
     }
 }
