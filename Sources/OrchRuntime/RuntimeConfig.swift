@@ -82,6 +82,9 @@ public struct RuntimeSettings: Sendable {
     public var autoscaleMin: Int
     public var idleStopSeconds: Double?
     public var mainBranch: String?
+    /// Automatic handoff: at this share of the model's context window, or after this many tasks.
+    public var handoffContextPercent: Double
+    public var handoffAfterTasks: Int?
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -110,5 +113,7 @@ public struct RuntimeSettings: Sendable {
         autoscaleMin = Int(try config.number("orch.autoscaleMin", default: 1, range: 0...64))
         idleStopSeconds = config.string("orch.idleStopSeconds") == nil ? nil : try config.number("orch.idleStopSeconds", default: 0, range: 1...86_400)
         mainBranch = config.string("orch.mainBranch")
+        handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
+        handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
     }
 }

@@ -116,4 +116,44 @@ import Testing
         #expect((resumedRun["prompt"] as? String)?.contains("# Handoff: indigo") == true)
         #expect(eventually(timeout: 10) { processes(under: path).isEmpty })
     }
+
+    @Test func toAnotherWorkerMovesTheTaskWithTheDocument() throws {
+        let team = try TeamFixture()
+        try team.importTasks([Self.interruptedTask])
+        let run = try team.start("--workers", "2", "--until-done")
+        #expect(eventually(timeout: 30) { (try? team.workers().contains { $0["task"] != nil && $0["state"] as? String == "running" }) == true })
+        let holder = try #require(try team.workers().first { $0["task"] != nil }?["name"] as? String)
+        let other = holder == "indigo" ? "emerald" : "indigo"
+        #expect(eventually(timeout: 30) { FileManager.default.fileExists(atPath: team.repo.path + "/.git/orch/worktrees/\(holder)/part1.txt") })
+
+        let handoff = try team.orch("handoff", holder, "--to", other)
+        #expect(handoff.status == 0, "\(handoff.stdout)\(handoff.stderr)")
+        #expect(run.wait(timeout: 60) == 0, "\(run.text)")
+        #expect(try team.taskStates()["two parts"] == "done")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(team.orch("handoff", "list", other, "--json").stdout.utf8)) as? [[String: Any]]).first
+        #expect(record?["from"] as? String == holder && record?["worker"] as? String == other)
+        let last = try #require(team.agents.runs().last)
+        #expect((last["cwd"] as? String)?.hasSuffix("/worktrees/\(other)") == true)
+        #expect((last["prompt"] as? String)?.contains("git merge orch/\(holder)") == true)
+        #expect(try team.repo.git("log", "--format=%s", "main..orch/\(holder)").hasPrefix("handoff wip"))
+        #expect(eventually(timeout: 10) { processes(under: team.repo.path).isEmpty })
+    }
+
+    @Test func aWorkerWhoseContextIsNearlyFullIsHandedOffByItself() throws {
+        let team = try TeamFixture()
+        try team.importTasks([
+            ["ref": "a", "title": "big", "body": "@fake write a.txt x\n@fake context 190000"],
+            ["ref": "b", "title": "next", "body": "@fake write b.txt y\n@fake sleep 1", "after": ["a"]],
+        ])
+        let run = try team.start("--workers", "1", "--until-done")
+        #expect(run.wait(timeout: 90) == 0, "\(run.text)")
+        #expect(try team.taskStates().values.allSatisfy { $0 == "done" })
+        #expect(!team.events("handoff-requested").isEmpty)
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(team.orch("handoff", "list", "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(records.contains { $0["reason"] as? String == "context" }, "\(records)")
+        let last = try #require(team.agents.runs().last)
+        #expect((last["prompt"] as? String)?.contains("# Handoff: indigo") == true)
+        #expect(last["resumed"] as? Bool == false, "a context-full session is not resumed")
+        #expect(eventually(timeout: 20) { processes(under: team.repo.path).isEmpty })
+    }
 }

@@ -230,7 +230,13 @@ public final class HandoffWorkflow {
         if current?.status == .claimed && current?.assignee == from {
             try store { () throws(StoreError) in _ = try taskStore.apply(.release(task)) }
         }
-        try store { () throws(StoreError) in _ = try taskStore.apply(.claim(task, worker: to, role: nil)) }
+        do {
+            try store { () throws(StoreError) in _ = try taskStore.apply(.claim(task, worker: to, role: nil)) }
+        } catch {
+            // Between the release and the claim, the recipient may have claimed it by itself.
+            let now = try store { () throws(StoreError) in try taskStore.snapshot() }.graph[task]
+            guard now?.status == .claimed && now?.assignee == to else { throw error }
+        }
     }
 
     private func startSession(_ progress: HandoffProgress) throws(RuntimeError) -> (HandoffProgress.State, String) {
