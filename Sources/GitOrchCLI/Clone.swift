@@ -30,6 +30,8 @@ extension GitOrch {
                 try remote.fetch()
                 if try store.repository.referenceTarget(remote.trackingRef()) != nil {
                     let report = try store.sync(with: remote)
+                    // Workers, handoffs and costs come along, so 'git orch resume' can bring the team back here.
+                    _ = try store.syncChains(with: remote)
                     let count = try store.snapshot().graph.count
                     Console.current.print("Cloned into '\(target)' with its task graph (\(count) tasks, \(report.action.rawValue)).")
                 } else {

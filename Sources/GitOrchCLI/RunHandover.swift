@@ -80,4 +80,18 @@ extension GitOrch {
         static let name = "hooks"
         @Argument(parsing: .allUnrecognized, help: "install | uninstall | status") var arguments: [String] = []
     }
+
+    struct Handoff: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hand a worker's session over to a fresh one, or its task to another worker, with a document in git.", helpNames: [])
+        static let name = "handoff"
+        @Argument(parsing: .allUnrecognized, help: "NAME [--to OTHER] [--no-restart] [--continue] | list [NAME] | show ID") var arguments: [String] = []
+    }
+
+    struct Resume: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "On a clone: recreate the registered workers' worktrees and branches, and start them from their handoffs.", helpNames: [])
+        static let name = "resume"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
 }

@@ -21,7 +21,11 @@ extension GitOrch {
             let context = try Context.open()
             let remoteGit = try context.remote(named: remote)
             let report: SyncReport
-            do { report = try context.store.sync(with: remoteGit) } catch { throw CLIError.store(error) }
+            let chains: [String: ChainSyncAction]
+            do {
+                report = try context.store.sync(with: remoteGit)
+                chains = try context.store.syncChains(with: remoteGit)
+            } catch { throw CLIError.store(error) }
             if output.json {
                 var out: [UInt8] = Array("{\"action\":".utf8)
                 TaskJSON.appendString(report.action.rawValue, to: &out)
@@ -46,6 +50,8 @@ extension GitOrch {
             case .merged: lines.append("Merged with \(report.remote): \(report.mergedTasks) tasks changed, \(report.notes.count) conflicts resolved; pushed.")
             }
             for note in report.notes { lines.append("  conflict \(note)") }
+            let moved = chains.filter { $0.value != .upToDate && $0.value != .absent }.sorted { $0.key < $1.key }
+            if !moved.isEmpty { lines.append("State: " + moved.map { "refs/orch/\($0.key) \($0.value.rawValue)" }.joined(separator: ", ") + ".") }
             if report.notesChanged > 0 { lines.append("Notes: \(report.notesChanged) refs under refs/notes/orch/ exchanged.") }
             context.console.print(lines.joined(separator: "\n"))
         }

@@ -3,7 +3,7 @@ import GitKit
 public import OrchModel
 
 /// The runtime's settings: `git config orch.*` (read once, multi-valued keys kept), with defaults.
-/// docs/configuration.md lists every key.
+/// The README's configuration table lists every key.
 public struct RuntimeConfig: Sendable {
     /// Lower-cased key (git normalises section and name, keeps subsections) to its values in order.
     public private(set) var values: [String: [String]]
@@ -84,6 +84,9 @@ public struct RuntimeSettings: Sendable {
     /// Workers hand finished work to the merge queue (tasks complete when merged) instead of
     /// completing tasks at once: `orch.mergeQueue`, on by default once `orch.testCommand` is set.
     public var mergeQueue: Bool
+    /// Automatic handoff: at this share of the model's context window, or after this many tasks.
+    public var handoffContextPercent: Double
+    public var handoffAfterTasks: Int?
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -112,5 +115,7 @@ public struct RuntimeSettings: Sendable {
         autoscaleMin = Int(try config.number("orch.autoscaleMin", default: 1, range: 0...64))
         idleStopSeconds = config.string("orch.idleStopSeconds") == nil ? nil : try config.number("orch.idleStopSeconds", default: 0, range: 1...86_400)
         mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil)
+        handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
+        handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
     }
 }

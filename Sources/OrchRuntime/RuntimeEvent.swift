@@ -15,6 +15,12 @@ public struct RuntimeEvent: Codable, Sendable, Equatable {
         case agentStarted = "agent-started", agentExited = "agent-exited"
         case committed, withheld, cost
         case budgetReached = "budget-reached", message, warning
+        /// A step of `git orch handoff` (`step` 1-5, `title` its name, `state` running, done,
+        /// failed or skipped), for the dashboard's stepper.
+        case handoffStep = "handoff-step"
+        /// A worker asking to be handed off (its agent's context is nearly full, or it finished
+        /// its quota of tasks); the supervisor runs `git orch handoff` for it.
+        case handoffRequested = "handoff-requested"
     }
 
     public var time: String
@@ -32,6 +38,8 @@ public struct RuntimeEvent: Codable, Sendable, Equatable {
     public var text: String?
     public var pid: Int32?
     public var commit: String?
+    /// The handoff step (1-5) of a `handoff-step` event.
+    public var step: Int?
 
     public init(_ type: Kind, worker: String? = nil, task: TaskID? = nil, title: String? = nil, state: String? = nil,
                 message: String? = nil, at time: Timestamp = .now()) {

@@ -5,7 +5,14 @@ import Foundation
 
 /// A request to the supervisor on its control socket: one JSON line.
 public struct ControlRequest: Codable, Sendable {
-    public enum Command: String, Codable, Sendable { case status, stop, restart, scale, subscribe, input, pause, resume }
+    public enum Command: String, Codable, Sendable {
+        case status, stop, restart, scale, subscribe, input, pause, resume
+        /// Stop a worker's session for a handoff: its work is saved and it keeps its task, and it
+        /// stays stopped until a `restart`.
+        case handoffStop = "handoff-stop"
+        /// Emit the event in `text` (one JSON line) to the event log and the subscribers.
+        case announce
+    }
     public var command: Command
     public var worker: String?
     public var count: Int?

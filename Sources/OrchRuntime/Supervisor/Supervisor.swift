@@ -229,6 +229,7 @@ public final class Supervisor {
         for event in events {
             handle.apply(event)
             emit(event)
+            if event.type == .handoffRequested { startHandoff(of: handle, reason: event.state) }
         }
     }
 

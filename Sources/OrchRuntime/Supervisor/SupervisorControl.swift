@@ -83,6 +83,20 @@ extension Supervisor {
             let handle = try worker(try required(request.worker, "worker"))
             handle.send(WorkerCommand(.input, text: request.text ?? ""))
             return ControlResponse(ok: true, message: "sent to \(handle.record.name)")
+        case .handoffStop:
+            let handle = try worker(try required(request.worker, "worker"))
+            guard handle.isLive else { return ControlResponse(ok: true, message: "\(handle.record.name) is not running") }
+            // Stopped without releasing its task; `restart` brings it back on the same task.
+            handle.stopping = true
+            handle.restartAt = nil
+            handle.send(WorkerCommand(.stop, release: false))
+            return ControlResponse(ok: true, message: "stopping \(handle.record.name) for a handoff")
+        case .announce:
+            guard let event = RuntimeEvent.parse(try required(request.text, "text")) else {
+                throw .invalidInput("announce: 'text' is not an event")
+            }
+            emit(event)
+            return ControlResponse(ok: true)
         case .pause, .resume:
             let targets = try request.worker.map { name throws(RuntimeError) in [try worker(name)] } ?? handles
             for handle in targets { handle.send(WorkerCommand(request.command == .pause ? .pause : .resume)) }

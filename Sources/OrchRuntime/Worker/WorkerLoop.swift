@@ -26,6 +26,7 @@ public final class WorkerLoop {
     private var stopRequest: (release: Bool, Void)?
     private var breaker: CircuitBreaker
     private var queueHandoff: QueueHandoff { QueueHandoff(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
+    private lazy var handoffTrigger = HandoffTrigger(settings: settings, contextWindow: preset.contextWindow)
 
     public init(record: WorkerRecord, preset: AgentPreset, settings: RuntimeSettings, repository: Repository,
                 catalog: Catalog, mainBranch: String) throws(RuntimeError) {
@@ -205,6 +206,9 @@ public final class WorkerLoop {
         if outcome.interruption == .supervisorGone { stopRequest = (false, ()) }
         let succeeded = outcome.interruption == nil && outcome.exitStatus == 0 && !outcome.report.isError
         recordCost(task, outcome, session: session.id, skills: skills.map(\.id), role: role?.id, started: started, succeeded: succeeded)
+        if let handoff = handoffTrigger.check(outcome.report, finishedTask: succeeded) {
+            channel.send(RuntimeEvent(.handoffRequested, task: task.id, state: handoff.reason, message: handoff.message))
+        }
         if outcome.interruption != nil && outcome.interruption != .timedOut {
             saveWork(of: task, note: "stopped")
             if case .stopped(true) = outcome.interruption { release(task, reason: "worker \(record.name) was stopped") }
