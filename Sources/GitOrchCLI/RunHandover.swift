@@ -94,4 +94,11 @@ extension GitOrch {
         static let name = "resume"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
+
+    struct Demo: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "See git-orch do its whole job on a small project, with no AI account.", helpNames: [])
+        static let name = "demo"
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
 }

@@ -7,8 +7,8 @@ public struct GitOrchRun: ParsableCommand {
         commandName: "git-orch",
         abstract: "Run and control the team of agent workers.",
         subcommands: [
-            Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self, Worker.self,
-            Queue.self, Conflicts.self, Hooks.self, Handoff.self, Resume.self,
+            Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self, Worker.self, ScriptedAgentCommand.self,
+            Queue.self, Conflicts.self, Hooks.self, Handoff.self, Resume.self, Demo.self,
         ]
     )
 

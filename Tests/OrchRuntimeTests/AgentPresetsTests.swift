@@ -16,7 +16,7 @@ struct AgentPresetsTests {
         let claude = try AgentPresets.resolve("claude", gitConfig: [:], presetFile: nil)
         #expect(claude == AgentPreset.builtIn["claude"])
         let names = try AgentPresets.all(gitConfig: [:], presetFile: folder.file("missing.json")).map(\.name)
-        #expect(names == ["aider", "claude", "codex"])
+        #expect(names == ["aider", "claude", "codex", "scripted"])
     }
 
     @Test func gitConfigDefinesAPreset() throws {
@@ -35,7 +35,7 @@ struct AgentPresetsTests {
             name: "mine", command: ["mytool", "--yes", "{prompt_file}"], prompt: .file, output: .aiderText,
             resume: ["--continue", "{session_id}"], inputPatterns: [#"Continue\?\s*$"#], contextWindow: 100_000,
             pricing: ModelPricing(inputPerMillion: 2, outputPerMillion: 8)))
-        #expect(try AgentPresets.all(gitConfig: config, presetFile: nil).map(\.name) == ["aider", "claude", "codex", "mine"])
+        #expect(try AgentPresets.all(gitConfig: config, presetFile: nil).map(\.name) == ["aider", "claude", "codex", "mine", "scripted"])
     }
 
     @Test func layersFillInOverTheBuiltIn() throws {
@@ -75,7 +75,7 @@ struct AgentPresetsTests {
 
     @Test func unknownNamesListTheKnownOnes() {
         let config = ["orch.agent.mine.command": "mine"]
-        #expect(throws: AgentPresetError.unknownAgent(name: "cluade", known: ["aider", "claude", "codex", "mine"])) {
+        #expect(throws: AgentPresetError.unknownAgent(name: "cluade", known: ["aider", "claude", "codex", "mine", "scripted"])) {
             try AgentPresets.resolve("cluade", gitConfig: config, presetFile: nil)
         }
     }

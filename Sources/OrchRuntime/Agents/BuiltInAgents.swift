@@ -1,8 +1,17 @@
 extension AgentPreset {
     /// Claude Code, Codex CLI and aider, run unattended in a worker's worktree.
     public static let builtIn: [String: AgentPreset] = [
-        "claude": claude, "codex": codex, "aider": aider,
+        "claude": claude, "codex": codex, "aider": aider, "scripted": scripted,
     ]
+
+    /// git-orch's own scripted agent (`git orch demo`): performs the edits written in the task
+    /// (see ScriptedAgent) and reports made-up token counts in aider's format, labelled as such.
+    static let scripted = AgentPreset(
+        name: "scripted",
+        command: ["git-orch-run", "__scripted-agent", "{prompt_file}"],
+        prompt: .file,
+        output: .aiderText
+    )
 
     /// `claude -p` (print mode) prints one JSON event per line; `--verbose` is required with
     /// stream-json in print mode. We choose the session UUID, so a restarted worker can resume.
