@@ -42,13 +42,7 @@ public enum Subprocess {
         if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var merged: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") { merged[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
-            entry += 1
-        }
+        var merged = currentEnvironment()
         for (key, value) in environment { merged[key] = value }
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
@@ -66,6 +60,18 @@ public enum Subprocess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: exitStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// This process's environment as a dictionary (what children inherit unless told otherwise).
+    public static func currentEnvironment() -> [String: String] {
+        var merged: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") { merged[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            entry += 1
+        }
+        return merged
     }
 
     /// Writes `input` and reads both outputs with poll, so a child blocked on a full pipe never

@@ -42,7 +42,7 @@ extension GitOrchRun {
             var arguments: [String] = []
             if detach { arguments.append("--detach") }
             if untilDone { arguments.append("--until-done") }
-            var start = try Start.parse(arguments)
+            let start = try Start.parse(arguments)
             try start.run()
         }
     }

@@ -59,11 +59,7 @@ extension QueueTestRecord: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let format = try container.decode(Int.self, forKey: .format)
-        guard format <= Self.formatVersion else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .format, in: container, debugDescription: "format \(format) is newer than this git-orch understands (\(Self.formatVersion))")
-        }
+        try container.checkFormat(.format, supported: Self.formatVersion)
         command = try container.decode(String.self, forKey: .command)
         attempts = try container.decode([Attempt].self, forKey: .attempts)
         logTail = try container.decode(String.self, forKey: .logTail)

@@ -49,15 +49,27 @@ public struct DocumentChain {
     /// lost race. Returns the new head (the old one when nothing changed).
     @discardableResult
     public func update(_ change: (inout Documents) throws(StoreError) -> String?) throws(StoreError) -> OID? {
+        var unchanged: OID?
+        let published = try publish { base throws(StoreError) in
+            var documents = try documents(at: base)
+            guard let message = try change(&documents) else { unchanged = base; return nil }
+            return try git { () throws(GitError) in
+                var blobs: [String: OID] = [:]
+                for (path, bytes) in documents { blobs[path] = try repository.writeBlob(bytes) }
+                return (try repository.writeTree(paths: blobs), message)
+            }
+        }
+        return published ?? unchanged
+    }
+
+    /// The compare-and-swap loop: `build` makes the new tree and message from the current head
+    /// (nil: nothing to write); the commit is published if the head did not move, else rebuilt.
+    private func publish(_ build: (OID?) throws(StoreError) -> (tree: OID, message: String)?) throws(StoreError) -> OID? {
         var retries = 0
         while true {
             let base = try head()
-            var documents = try documents(at: base)
-            guard let message = try change(&documents) else { return base }
+            guard let (tree, message) = try build(base) else { return nil }
             let published: (Bool, OID) = try git { () throws(GitError) in
-                var blobs: [String: OID] = [:]
-                for (path, bytes) in documents { blobs[path] = try repository.writeBlob(bytes) }
-                let tree = try repository.writeTree(paths: blobs)
                 let commit = try repository.createCommit(tree: tree, parents: base.map { [$0] } ?? [], message: message)
                 let swapped = try repository.compareAndSwapReference(
                     ref, to: commit, expecting: base, message: "git-orch: \(message.prefix { $0 != "\n" })", lockPolicy: lockPolicy)
@@ -65,6 +77,7 @@ public struct DocumentChain {
             }
             if published.0 { return published.1 }
             retries += 1
+            // Many writers on one ref: spread the retries so they stop colliding in lockstep.
             if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
         }
     }
@@ -74,24 +87,16 @@ public struct DocumentChain {
     /// every document per write would cost more with each write. Retries on a lost race.
     @discardableResult
     public func write(_ changes: [String: [UInt8]?], message: String) throws(StoreError) -> OID {
-        var retries = 0
-        while true {
-            let base = try head()
-            let published: (Bool, OID) = try git { () throws(GitError) in
+        var edits: [[Substring]: [UInt8]?] = [:]
+        for (path, bytes) in changes { edits[path.split(separator: "/")] = bytes }
+        let published = try publish { base throws(StoreError) in
+            try git { () throws(GitError) in
                 let baseTree = try base.map { oid throws(GitError) in try repository.commit(oid).tree }
-                var edits: [[Substring]: [UInt8]?] = [:]
-                for (path, bytes) in changes { edits[path.split(separator: "/")] = bytes }
-                let tree: OID
-                if let edited = try edit(baseTree, edits) { tree = edited } else { tree = try repository.writeTree([]) }
-                let commit = try repository.createCommit(tree: tree, parents: base.map { [$0] } ?? [], message: message)
-                let swapped = try repository.compareAndSwapReference(
-                    ref, to: commit, expecting: base, message: "git-orch: \(message.prefix { $0 != "\n" })", lockPolicy: lockPolicy)
-                return (swapped, commit)
+                if let edited = try edit(baseTree, edits) { return (edited, message) }
+                return (try repository.writeTree([]), message)
             }
-            if published.0 { return published.1 }
-            retries += 1
-            if retries > 2 { usleep(UInt32.random(in: 0...UInt32(min(20_000, 500 * retries)))) }
         }
+        return published!
     }
 
     /// `tree` with the edits (paths relative to it) applied; nil when the result is empty.

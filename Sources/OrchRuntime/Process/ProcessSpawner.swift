@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CProcess
+import GitKit
 
 /// What a child's standard descriptor is connected to.
 public enum ChildIO: Sendable {
@@ -72,7 +73,7 @@ public enum ProcessSpawner {
         }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var environment = currentEnvironment()
+        var environment = Subprocess.currentEnvironment()
         for key in options.removeFromEnvironment { environment[key] = nil }
         for (key, value) in options.environment { environment[key] = value }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -83,17 +84,6 @@ public enum ProcessSpawner {
             : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw SpawnError(executable: executable, code: result) }
         return pid
-    }
-
-    public static func currentEnvironment() -> [String: String] {
-        var merged: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") { merged[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
-            entry += 1
-        }
-        return merged
     }
 
     /// The exit status of a finished child as a shell reports it (128+N for signal N), or nil

@@ -10,6 +10,16 @@ enum JSONDocuments {
         return Array(((try? encoder.encode(value)) ?? Data("{}".utf8)) + Data("\n".utf8))
     }
 
+    /// Every document of `chain` under `prefix`, decoded, in path order.
+    static func decodeAll<T: Decodable>(_ type: T.Type, in chain: DocumentChain, under prefix: String) throws(RuntimeError) -> [T] {
+        let documents = try store { () throws(StoreError) in try chain.documents() }
+        var decoded: [T] = []
+        for (path, bytes) in documents.sorted(by: { $0.key < $1.key }) where path.hasPrefix(prefix) {
+            decoded.append(try decode(type, bytes, ref: chain.ref, path: path))
+        }
+        return decoded
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], ref: String, path: String) throws(RuntimeError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))

@@ -83,12 +83,7 @@ public struct Ledger {
     }
 
     public func entries() throws(RuntimeError) -> [LedgerEntry] {
-        let documents = try store { () throws(StoreError) in try chain.documents() }
-        var entries: [LedgerEntry] = []
-        for (path, bytes) in documents.sorted(by: { $0.key < $1.key }) where path.hasPrefix("runs/") {
-            entries.append(try JSONDocuments.decode(LedgerEntry.self, bytes, ref: StateRefs.ledger, path: path))
-        }
-        return entries
+        try JSONDocuments.decodeAll(LedgerEntry.self, in: chain, under: "runs/")
     }
 
     public struct Summary: Codable, Sendable, Equatable {

@@ -11,12 +11,7 @@ public struct WorkerRegistry {
     }
 
     public func all() throws(RuntimeError) -> [WorkerRecord] {
-        let documents = try store { () throws(StoreError) in try chain.documents() }
-        var records: [WorkerRecord] = []
-        for (path, bytes) in documents.sorted(by: { $0.key < $1.key }) where path.hasPrefix("workers/") {
-            records.append(try JSONDocuments.decode(WorkerRecord.self, bytes, ref: StateRefs.workers, path: path))
-        }
-        return records
+        try JSONDocuments.decodeAll(WorkerRecord.self, in: chain, under: "workers/")
     }
 
     public func record(_ name: String) throws(RuntimeError) -> WorkerRecord? {

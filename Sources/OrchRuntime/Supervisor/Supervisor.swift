@@ -371,14 +371,21 @@ public final class Supervisor {
         lastQueueCheck = Date()
         guard let entries = try? MergeQueue(repository: repository).entries(), entries.contains(where: { $0.state.isActive }),
               queueHalted == nil else { return }
+        queueRunner = spawnHelper(["queue", "run"], log: paths.logs + "/queue.log")
+    }
+
+    /// Starts `git-orch-run ARGUMENTS` in the team's process group, its output appended to `log`:
+    /// the queue runner and automatic handoffs. Returns its pid, or nil when it cannot start.
+    func spawnHelper(_ arguments: [String], log: String) -> Int32? {
         var options = ProcessSpawner.Options()
         options.directory = repositoryRoot
         options.stdin = .null
-        options.stdout = .path(paths.logs + "/queue.log", flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.stderr = .path(paths.logs + "/queue.log", flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.stdout = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.stderr = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
         options.processGroup = teamGroup ?? 0
-        queueRunner = try? ProcessSpawner.spawn(self.options.executable, ["queue", "run"], options)
-        if teamGroup == nil { teamGroup = queueRunner }
+        let pid = try? ProcessSpawner.spawn(self.options.executable, arguments, options)
+        if teamGroup == nil { teamGroup = pid }
+        return pid
     }
 
     private func queueRunnerExited(status: Int32) {

@@ -13,14 +13,8 @@ extension Supervisor {
         // One at a time: a pending handoff (in progress, or failed and waiting for --continue)
         // has its progress file.
         guard !shuttingDown, !FileManager.default.fileExists(atPath: paths.run + "/handoff-\(name).json") else { return }
-        var options = ProcessSpawner.Options()
-        options.directory = repositoryRoot
-        options.stdin = .null
-        options.stdout = .path(paths.logs + "/\(name).handoff.log", flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.stderr = .path(paths.logs + "/\(name).handoff.log", flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.processGroup = teamGroup ?? 0
         let arguments = ["handoff", name, "--reason", reason == "context" ? "context" : "tasks"]
-        if (try? ProcessSpawner.spawn(self.options.executable, arguments, options)) == nil {
+        if spawnHelper(arguments, log: paths.logs + "/\(name).handoff.log") == nil {
             emit(RuntimeEvent(.warning, worker: name, message: "could not start the automatic handoff"))
         }
     }
