@@ -1,0 +1,2 @@
+/// The page, kept as text in the binary (see PageHTML.swift, PageCSS.swift, PageScript.swift).
+enum Page {}
