@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "OrchDashboardTests",
             dependencies: [
-                "OrchDashboard", "OrchRuntime", "OrchModel", "GitKit", "OrchTestSupport", "git-orch-dashboard", "git-orch-run",
+                "OrchDashboard", "OrchRuntime", "OrchModel", "GitKit", "OrchTestSupport", "git-orch", "git-orch-dashboard", "git-orch-run",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

@@ -7,6 +7,7 @@ extension Page {
       font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif;
     }
     * { box-sizing: border-box; }
+    [hidden] { display: none !important; }
     html, body { height: 100%; margin: 0; background: var(--page); color: var(--text); }
     body { display: flex; flex-direction: column; }
     button, input { font: inherit; color: inherit; }

@@ -17,6 +17,7 @@ public struct PageRoutes<Context: RequestContext>: Sendable {
             response.setCookie(Cookie(name: AccessToken.cookie, value: token.value, path: "/", httpOnly: true))
             return response
         }
+        routes.get("favicon.ico") { _, _ in Self.text(Page.favicon, type: "image/svg+xml") }
         routes.get("dashboard.css") { _, _ in Self.text(Page.css, type: "text/css; charset=utf-8") }
         routes.get("dashboard.js") { _, _ in Self.text(Page.javascript, type: "text/javascript; charset=utf-8") }
         let xterm = XtermBundle(root: services.xtermDirectory)

@@ -26,8 +26,14 @@ public struct XtermBundle: Sendable {
         while let path = pending.popLast() {
             guard !seen.contains(path) else { continue }
             seen.insert(path)
-            guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
-            let source = String(decoding: data, as: UTF8.self)
+            let source: String
+            if let data = FileManager.default.contents(atPath: root + "/" + path) {
+                source = String(decoding: data, as: UTF8.self)
+            } else if let stand = Self.standIns[path] {
+                source = stand
+            } else {
+                return nil
+            }
             modules.append((path, source.replacingOccurrences(of: "//# sourceMappingURL=", with: "// map: ")))
             for name in Self.requires(in: source) where name.hasPrefix(".") {
                 if let resolved = resolve(name, from: path) { pending.append(resolved) }
@@ -96,6 +102,7 @@ public struct XtermBundle: Sendable {
         for candidate in [base, base + ".js", base + "/index.js"] {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + candidate, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
+            if Self.standIns[candidate] != nil { return candidate }
         }
         return nil
     }
@@ -103,4 +110,37 @@ public struct XtermBundle: Sendable {
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
+
+    /// Modules Debian's package lacks. Its search addon requires `./SearchHelper`, which it does
+    /// not ship: this one finds text with xterm's own buffer and selection (case-insensitive,
+    /// wrapping, one line at a time), enough for the dashboard's search box.
+    static let standIns: [String: String] = [
+        "lib/addons/search/SearchHelper.js": """
+        'use strict';
+        Object.defineProperty(exports, '__esModule', { value: true });
+        function SearchHelper(terminal) { this._terminal = terminal; this._last = null; }
+        SearchHelper.prototype.findNext = function (term) { return this._find(term, 1); };
+        SearchHelper.prototype.findPrevious = function (term) { return this._find(term, -1); };
+        SearchHelper.prototype._find = function (term, direction) {
+          if (!term) return false;
+          var core = this._terminal._core || this._terminal, buffer = core.buffer, count = buffer.lines.length;
+          var needle = term.toLowerCase(), last = this._last && this._last.term === needle ? this._last : null;
+          var start = last ? last.row : (direction > 0 ? buffer.ydisp : buffer.ydisp + core.rows - 1);
+          for (var i = 0; i <= count; i++) {
+            var row = ((start + direction * i) % count + count) % count;
+            var text = buffer.translateBufferLineToString(row, true).toLowerCase(), col;
+            if (i === 0 && last) col = direction > 0 ? text.indexOf(needle, last.col + 1) : (last.col > 0 ? text.lastIndexOf(needle, last.col - 1) : -1);
+            else col = direction > 0 ? text.indexOf(needle) : text.lastIndexOf(needle);
+            if (col >= 0) {
+              this._last = { term: needle, row: row, col: col };
+              if (core.selectionManager) core.selectionManager.setSelection(col, row, needle.length);
+              if (row < buffer.ydisp || row >= buffer.ydisp + core.rows) core.scrollLines(row - buffer.ydisp - Math.floor(core.rows / 2));
+              return true;
+            }
+          }
+          return false;
+        };
+        exports.SearchHelper = SearchHelper;
+        """,
+    ]
 }
