@@ -16,12 +16,15 @@ let package = Package(
         .executable(name: "git-orch-catalog", targets: ["git-orch-catalog"]),
         .executable(name: "git-orch-mcp", targets: ["git-orch-mcp"]),
         .executable(name: "git-orch-run", targets: ["git-orch-run"]),
+        .executable(name: "git-orch-dashboard", targets: ["git-orch-dashboard"]),
         .executable(name: "orch-bench", targets: ["orch-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -75,6 +78,25 @@ let package = Package(
             dependencies: ["GitOrchCLI", "GitOrchCatalogCLI", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strictSettings
         ),
+        // The dashboard (HTTP + WebSocket) lives in its own executable so NIO stays out of the others.
+        .target(
+            name: "OrchDashboard",
+            dependencies: [
+                "OrchRuntime", "OrchModel", "GitKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "git-orch-dashboard",
+            dependencies: [
+                "OrchDashboard", "OrchRuntime", "GitKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "orch-bench",
             dependencies: ["OrchStore", "OrchModel", "GitKit"],
@@ -108,6 +130,15 @@ let package = Package(
             dependencies: [
                 "GitOrchCLI", "git-orch", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OrchDashboardTests",
+            dependencies: [
+                "OrchDashboard", "OrchRuntime", "OrchModel", "GitKit", "OrchTestSupport", "git-orch", "git-orch-dashboard", "git-orch-run",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
             swiftSettings: strictSettings
         ),

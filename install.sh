@@ -34,6 +34,8 @@ install_system_packages() {
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
     if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2; then missing+=(libgit2-dev); fi
     command -v git >/dev/null 2>&1 || missing+=(git)
+    # xterm.js for `git orch dashboard` (Debian's node-xterm; it brings libjs-xterm): served locally, never from a CDN.
+    [ -f /usr/share/nodejs/xterm/lib/public/Terminal.js ] || missing+=(node-xterm)
     [ ${#missing[@]} -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 || { say "missing ${missing[*]} and no apt-get: install them with your package manager"; exit 1; }
     local sudo=""
@@ -48,7 +50,7 @@ command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift
 $deps_only && exit 0
 
 say "building git-orch (release)"
-(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product git-orch-run >&2 && swift build -c release --product generate-manual >&2)
+(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product git-orch-run >&2 && swift build -c release --product git-orch-dashboard >&2 && swift build -c release --product generate-manual >&2)
 bin_dir="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$prefix/bin" "$prefix/share/git-orch" "$prefix/share/man/man1"
@@ -56,6 +58,7 @@ install -m 755 "$bin_dir/git-orch" "$prefix/bin/git-orch"
 install -m 755 "$bin_dir/git-orch-mcp" "$prefix/bin/git-orch-mcp"
 install -m 755 "$bin_dir/git-orch-catalog" "$prefix/bin/git-orch-catalog"
 install -m 755 "$bin_dir/git-orch-run" "$prefix/bin/git-orch-run"
+install -m 755 "$bin_dir/git-orch-dashboard" "$prefix/bin/git-orch-dashboard"
 "$bin_dir/generate-manual" "$bin_dir/git-orch" --output-directory "$prefix/share/man/man1" >&2
 for folder in Roles Missions Skills Hooks; do
     rm -rf "${prefix:?}/share/git-orch/$folder"

@@ -102,3 +102,13 @@ extension GitOrch {
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 }
+
+extension GitOrch {
+    /// Served by `git-orch-dashboard` (SwiftNIO and Hummingbird stay out of the other binaries).
+    struct Dashboard: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Watch and steer the team in a browser: live terminals, states, costs, hand off, stop, restart.", helpNames: [])
+        @Argument(parsing: .allUnrecognized, help: "[--port N]") var arguments: [String] = []
+        func run() throws { try Handover.exec("git-orch-dashboard", arguments) }
+    }
+}

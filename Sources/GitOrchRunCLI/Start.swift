@@ -44,6 +44,9 @@ extension GitOrchRun {
         @Flag(help: "Return when no task is ready or claimed and no worker is busy.")
         var untilDone = false
 
+        @Flag(help: "Also serve the dashboard (git orch dashboard) while the team runs; it prints its URL.")
+        var dashboard = false
+
         func validate() throws {
             if let workers, !(1...TeamRequest.maxWorkers).contains(workers) {
                 throw ValidationError("--workers must be between 1 and \(TeamRequest.maxWorkers), not \(workers)")
@@ -89,6 +92,8 @@ extension GitOrchRun {
                     request: request, untilDone: untilDone, executable: RunContext.executable, color: console.usesColor,
                     print: { console.print($0) }))
             }
+            let dashboardPID = dashboard ? DashboardCompanion.start(console: console) : nil
+            defer { if let dashboardPID { DashboardCompanion.stop(dashboardPID) } }
             let status = try runtime { () throws(RuntimeError) in try supervisor.run() }
             if status != 0 { throw CLIError.exit(status) }
         }
@@ -147,5 +152,22 @@ enum Detach {
             usleep(50_000)
         }
         throw .input("the supervisor (pid \(pid)) did not answer within 30 s; see \(logPath)")
+    }
+}
+
+/// `start --dashboard`: `git-orch-dashboard` next to the supervisor, in its process group (so
+/// Ctrl-C reaches both), stopped when the supervisor returns. Its URL goes to our output.
+enum DashboardCompanion {
+    static func start(console: Console) -> Int32? {
+        let path = URL(fileURLWithPath: RunContext.executable).deletingLastPathComponent().appendingPathComponent("git-orch-dashboard").path
+        do { return try ProcessSpawner.spawn(path, [], ProcessSpawner.Options()) } catch {
+            console.writeError("git-orch: warning: no dashboard: \(error) (reinstall git-orch with ./install.sh)")
+            return nil
+        }
+    }
+
+    static func stop(_ pid: Int32) {
+        kill(pid, SIGTERM)
+        _ = ProcessSpawner.wait(pid, block: true)
     }
 }

@@ -1,0 +1,60 @@
+// git-orch-dashboard: `git orch dashboard`, the team in a browser. Its own executable so that
+// SwiftNIO and Hummingbird stay out of every other command's binary.
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import GitKit
+import Hummingbird
+import OrchDashboard
+import OrchRuntime
+import Logging
+
+@main
+struct Dashboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "git-orch dashboard",
+        abstract: "Watch and steer the team in a browser: each worker's live terminal, its state and cost, and buttons.",
+        discussion: """
+        Serves http://127.0.0.1:PORT/ on the loopback address only; the URL it prints carries a random token that \
+        every request needs. Talks to the supervisor through its control socket, and waits for one when none runs. \
+        xterm.js comes from Debian's node-xterm (installed by install.sh): nothing is downloaded.
+        """)
+
+    @Option(help: "The port (default: a free one).") var port: Int = 0
+    @Option(help: "Where xterm.js and its addons are.") var xtermDirectory: String = DashboardServices.defaultXtermDirectory
+    @Option(help: "A token to use instead of a random one (at least 16 characters).") var token: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let token, token.count < 16 || !token.allSatisfy({ $0.isLetter || $0.isNumber }) {
+            throw ValidationError("--token must be at least 16 letters and digits")
+        }
+    }
+
+    func run() async throws {
+        // A browser that went away is an error return to handle, not a signal.
+        signal(SIGPIPE, SIG_IGN)
+        let repository: Repository
+        do { repository = try Repository.discoverFromEnvironment() } catch {
+            throw ValidationError("not a git repository: \(FileManager.default.currentDirectoryPath)")
+        }
+        let paths = RuntimePaths(repository: repository)
+        let root = repository.workingDirectory ?? repository.commonDirectory
+        let services = DashboardServices(
+            link: ControlSocketLink(paths: paths), directory: RepositoryTeamDirectory(repositoryPath: root, paths: paths),
+            handoff: CommandHandoff(command: CommandHandoff.defaultCommand(), directory: root),
+            token: token.map(AccessToken.init) ?? .random(), xtermDirectory: xtermDirectory)
+        if !FileManager.default.fileExists(atPath: xtermDirectory + "/lib/public/Terminal.js") {
+            FileHandle.standardError.write(Data("git-orch: warning: xterm.js is missing from \(xtermDirectory); install Debian's node-xterm (./install.sh does)\n".utf8))
+        }
+        var logger = Logger(label: "git-orch-dashboard")
+        logger.logLevel = .warning
+        let app = DashboardServer.application(services, port: port, logger: logger) { port in
+            // Unbuffered: whoever started us (a person, `start --dashboard`, a test) reads the URL now.
+            FileHandle.standardOutput.write(Data("dashboard: http://127.0.0.1:\(port)/?token=\(services.token.value)\n(Ctrl-C stops it; the team goes on)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
