@@ -2,6 +2,7 @@ import Foundation
 public import GitKit
 import GitOrchCLI
 import OrchCatalog
+import OrchRuntime
 import OrchModel
 import OrchStore
 
@@ -44,6 +45,16 @@ public struct OrchToolbox: Sendable {
         Definition(name: "complete_task", description: "Mark a task done.", properties: [
             .init(name: "id", type: "string", description: "Task id or unique prefix"),
         ], required: ["id"]),
+        Definition(name: "send_message", description: "Leave a message for another worker; its next prompt includes it.", properties: [
+            .init(name: "to", type: "string", description: "The recipient worker's name"),
+            .init(name: "text", type: "string", description: "The message"),
+            .init(name: "from", type: "string", description: "Your worker name (default: $GIT_ORCH_WORKER)"),
+        ], required: ["to", "text"]),
+        Definition(name: "write_handoff", description: "Store your handoff document (what you did, what remains, how to continue) for your next session.", properties: [
+            .init(name: "document", type: "string", description: "The handoff document, Markdown"),
+            .init(name: "worker", type: "string", description: "Your worker name (default: $GIT_ORCH_WORKER)"),
+            .init(name: "task", type: "string", description: "The task id the document is about"),
+        ], required: ["document"]),
         Definition(name: "add_task", description: "Add a task to the graph; returns its id.", properties: [
             .init(name: "title", type: "string", description: "One line saying what to do"),
             .init(name: "body", type: "string", description: "Details"),
@@ -102,9 +113,40 @@ public struct OrchToolbox: Sendable {
             if case .integer(let value)? = arguments["priority"] { priority = value }
             let task = try store.addTask(title: try required("title"), body: text("body") ?? "", role: text("role"), priority: priority, deps: deps)
             return task.id.hex
+        case "send_message":
+            let repository = try Repository.discover(from: repositoryPath)
+            let to = try required("to")
+            let from = try text("from") ?? worker()
+            try FieldRules.validateWorkerName(to)
+            try FieldRules.validateWorkerName(from)
+            guard try WorkerRegistry(repository: repository).record(to) != nil else { throw ToolError("no worker named '\(to)'") }
+            try Inbox(repository: repository).send(WorkerMessage(from: from, to: to, text: try required("text"), time: .now()), at: .now())
+            return "message for \(to) waits for its next prompt"
+        case "write_handoff":
+            let repository = try Repository.discover(from: repositoryPath)
+            let worker = try text("worker") ?? worker()
+            try FieldRules.validateWorkerName(worker)
+            guard let record = try WorkerRegistry(repository: repository).record(worker) else { throw ToolError("no worker named '\(worker)'") }
+            let graph = try store().snapshot().graph
+            let task = try text("task").map { try graph.resolve($0) }
+            let now = Timestamp.now()
+            let handoff = HandoffRecord(
+                id: HandoffRecord.makeID(worker: worker, at: now), worker: worker, from: worker, task: task?.hex,
+                taskTitle: task.flatMap { graph[$0]?.title }, branch: record.branch,
+                commit: try repository.referenceTarget("refs/heads/" + record.branch)?.hex, created: now.iso8601, reason: "agent")
+            _ = try HandoffStore(repository: repository).save(handoff, document: try required("document"))
+            return "stored handoff \(handoff.id); your next session starts from it"
         default:
             throw ToolError("unknown tool '\(name)'")
         }
+    }
+
+    /// The calling worker: agents run by git-orch have `GIT_ORCH_WORKER` set.
+    private func worker() throws -> String {
+        guard let name = ProcessInfo.processInfo.environment["GIT_ORCH_WORKER"], !name.isEmpty else {
+            throw ToolError("say which worker you are ('from' or 'worker'); GIT_ORCH_WORKER is not set")
+        }
+        return name
     }
 
     private func store() throws -> TaskStore { TaskStore(repository: try Repository.discover(from: repositoryPath)) }

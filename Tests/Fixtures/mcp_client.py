@@ -33,6 +33,12 @@ async def main(binary, repo):
             print("done", done.content[0].text)
             unknown = await session.call_tool("claim_task", {})
             print("missing", unknown.is_error, unknown.content[0].text)
+            sent = await session.call_tool("send_message", {"to": "indigo", "from": "rose", "text": "the login test needs a fixture"})
+            print("sent", sent.is_error, sent.content[0].text)
+            stored = await session.call_tool("write_handoff", {"worker": "indigo", "document": "# Handoff\n\nLogin fixed; the fixture remains."})
+            print("handoff", stored.is_error, stored.content[0].text)
+            nobody = await session.call_tool("send_message", {"to": "nobody", "from": "rose", "text": "hello?"})
+            print("nobody", nobody.is_error, nobody.content[0].text)
 
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
