@@ -107,17 +107,21 @@ public enum ControlSocket {
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// Writes one line; a peer that takes nothing for `patience` seconds (a non-blocking socket
+    /// whose buffer stays full: a stuck watcher) is given up on, so it cannot stall the caller.
     @discardableResult
-    static func writeLine(_ fd: Int32, _ text: String) -> Bool {
+    static func writeLine(_ fd: Int32, _ text: String, patience: Double = 2) -> Bool {
         let bytes = Array((text + "\n").utf8)
         var written = 0
+        let deadline = Date().addingTimeInterval(patience)
         while written < bytes.count {
+            if Date() > deadline { return false }
             // write(), not send(): the same helper feeds sockets and the workers' command pipes
             // (SIGPIPE is ignored in git-orch-run, so a closed peer is an error return).
             let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
             if count < 0 && (errno == EINTR || errno == EAGAIN) {
                 var item = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&item, 1, 1000)
+                _ = poll(&item, 1, 200)
                 continue
             }
             if count <= 0 { return false }

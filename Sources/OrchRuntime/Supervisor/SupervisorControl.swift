@@ -35,6 +35,8 @@ extension Supervisor {
         }
         if request.command == .subscribe {
             ControlSocket.writeLine(fd, ControlSocket.encode(ControlResponse(ok: true, status: status())))
+            // Non-blocking from here on: a watcher that stops reading is dropped, never waited for.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             subscribers.append(fd)
             return
         }

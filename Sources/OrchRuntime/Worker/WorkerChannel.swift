@@ -74,7 +74,9 @@ final class WorkerChannel {
         heartbeatIfDue()
         var fds = extra.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         if !supervisorGone { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
-        let slice = min(timeout, max(0.05, heartbeatSeconds / 2))
+        // Never negative: poll() takes a negative timeout as "forever", and a caller's deadline
+        // can pass between its check and this call.
+        let slice = max(0, min(timeout, max(0.05, heartbeatSeconds / 2)))
         let result = poll(&fds, nfds_t(fds.count), Int32(slice * 1000))
         var ready: Set<Int32> = []
         var commands: [WorkerCommand] = []

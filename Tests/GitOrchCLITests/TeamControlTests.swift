@@ -1,0 +1,75 @@
+import Foundation
+import GitKit
+import OrchTestSupport
+import Testing
+
+@Suite(.serialized) struct TeamControlTests {
+    @Test func aDetachedTeamRestartsAWorkerThatStopsAnswering() throws {
+        let team = try TeamFixture()
+        try team.repo.git("config", "orch.heartbeatSeconds", "1")
+        try team.importTasks([["title": "long", "body": "@fake sleep 60"]])
+        // Through posix_spawn and waitpid: Foundation's Process waits forever for a child that
+        // exits this fast after starting a grandchild in a new session.
+        let started = try Subprocess.run(OrchBinary.path, ["start", "--workers", "1", "--detach"], in: team.repo.path, environment: team.agents.environment)
+        #expect(started.status == 0, "\(started.errorOutput)")
+        #expect(started.output.contains("supervisor started in the background"))
+        #expect(eventually(timeout: 30) { team.events("agent-started").count == 1 })
+        let pid = try #require(try team.workers().first?["pid"] as? Int)
+        // A worker that hangs (here: stopped) misses its heartbeats and is replaced.
+        kill(Int32(pid), SIGSTOP)
+        #expect(eventually(timeout: 20) { team.events("warning").contains { ($0["message"] as? String)?.contains("missed 3 heartbeats") == true } })
+        #expect(eventually(timeout: 20) { team.events("task-resumed").count == 1 })
+        #expect(try team.workers().first?["pid"] as? Int != pid)
+        #expect(try team.orch("stop").status == 0)
+        #expect(eventually(timeout: 20) { processes(under: team.repo.path).isEmpty })
+        #expect(try team.orch("status").stdout.contains("no supervisor running"))
+    }
+
+    @Test func messagesReachTheRecipientsNextPromptOnce() throws {
+        let team = try TeamFixture()
+        try team.importTasks([["title": "first", "body": "@fake write a.txt a"]])
+        #expect(try team.orch("start", "--workers", "1", "--until-done").status == 0)
+        let unknown = try team.orch("msg", "send", "nobody", "hello")
+        #expect(unknown.status == 128 && unknown.stderr.contains("no worker named 'nobody'"))
+        #expect(try team.orch("msg", "send", "indigo", "the API moved to v2; use the new client").status == 0)
+        #expect(try team.orch("msg", "list", "indigo").stdout.contains("the API moved to v2"))
+        try team.importTasks([["title": "second", "body": "@fake write b.txt b"], ["title": "third", "body": "@fake write c.txt c"]])
+        #expect(try team.orch("start", "--until-done").status == 0)
+        let prompts = team.agents.runs().compactMap { $0["prompt"] as? String }
+        #expect(prompts.count == 3)
+        #expect(prompts.filter { $0.contains("the API moved to v2; use the new client") }.count == 1, "delivered once")
+        #expect(try team.orch("msg", "list", "indigo").stdout.isEmpty)
+    }
+
+    @Test func theTeamGrowsWhileReadyTasksPileUp() throws {
+        let team = try TeamFixture()
+        try team.repo.git("config", "orch.autoscaleMax", "3")
+        try team.importTasks((0..<8).map { ["title": "job \($0)", "body": "@fake sleep 1\n@fake write job\($0).txt x"] })
+        let run = try team.orch("start", "--workers", "1", "--until-done")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let added = team.events("worker-scaled").filter { $0["message"] as? String == "added" }
+        #expect((1...2).contains(added.count), "grew to at most 3: \(added.count) added")
+        let workers = Set(team.events("task-claimed").compactMap { $0["worker"] as? String })
+        #expect(workers.count >= 2, "\(workers)")
+    }
+
+    @Test func aMissionBringsItsTeamBudgetAndStartingTasks() throws {
+        let team = try TeamFixture()
+        let run = try team.orch("start", "--mission", "library", "--until-done")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("added the 7 starting tasks of mission library"))
+        let states = try team.taskStates()
+        #expect(states.count == 7 && states.values.allSatisfy { $0 == "done" }, "\(states)")
+        let roles = Set(try team.workers().flatMap { $0["roles"] as? [String] ?? [] })
+        #expect(roles == ["producer", "tech-lead", "self-reviewer", "library-dev", "test-generator", "docs-writer"])
+        #expect(try team.status()["budgetUSD"] as? Double == nil, "the mission's budget applies to its run, not to git config")
+        // Each task went to the worker of its role.
+        let list = try JSONSerialization.jsonObject(with: Data(try team.orch("task", "list", "--json").stdout.utf8)) as! [[String: Any]]
+        let byName = Dictionary(uniqueKeysWithValues: try team.workers().map { ($0["name"] as! String, ($0["roles"] as? [String]) ?? []) })
+        for task in list {
+            let assignee = try #require(task["assignee"] as? String)
+            #expect(byName[assignee]?.contains(task["role"] as! String) == true, "\(task["title"] ?? "")")
+        }
+        #expect(try team.orch("start", "--mission", "nosuch").stderr.contains("unknown mission 'nosuch'"))
+    }
+}
