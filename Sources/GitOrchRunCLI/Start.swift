@@ -81,6 +81,14 @@ extension GitOrchRun {
                 request.rolePerWorker = found.team.flatMap { Array(repeating: $0.role, count: $0.count) }
                 if settings.teamBudgetUSD == nil { settings.teamBudgetUSD = found.budgetUSD }
                 try MissionTasks.addIfEmpty(found, repository: context.repository, console: context.console)
+                // Without orch.testCommand the merge queue tests with the mission's command; the
+                // workers and the queue runner inherit it from this process.
+                if (try? context.repository.configString("orch.testCommand")) == nil, !found.testCommand.isEmpty {
+                    setenv("GIT_ORCH_TEST_COMMAND", found.testCommand, 1)
+                    settings = try context.settings()
+                    if settings.teamBudgetUSD == nil { settings.teamBudgetUSD = found.budgetUSD }
+                    context.console.print("merge queue: testing with the mission's test command '\(found.testCommand)' (set orch.testCommand to change it)")
+                }
             }
             if let pid = try? Supervisor.runningPID(context.paths) ?? nil {
                 throw CLIError.input(RuntimeError.alreadyRunning(pid: pid).description)

@@ -84,6 +84,8 @@ public struct RuntimeSettings: Sendable {
     /// Workers hand finished work to the merge queue (tasks complete when merged) instead of
     /// completing tasks at once: `orch.mergeQueue`, on by default once `orch.testCommand` is set.
     public var mergeQueue: Bool
+    /// How often the supervisor predicts conflicts between worker branches (`orch.conflictSeconds`).
+    public var conflictSeconds: Double
     /// Automatic handoff: at this share of the model's context window, or after this many tasks.
     public var handoffContextPercent: Double
     public var handoffAfterTasks: Int?
@@ -114,7 +116,9 @@ public struct RuntimeSettings: Sendable {
         autoscaleMax = config.string("orch.autoscaleMax") == nil ? nil : Int(try config.number("orch.autoscaleMax", default: 0, range: 1...64))
         autoscaleMin = Int(try config.number("orch.autoscaleMin", default: 1, range: 0...64))
         idleStopSeconds = config.string("orch.idleStopSeconds") == nil ? nil : try config.number("orch.idleStopSeconds", default: 0, range: 1...86_400)
-        mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil)
+        conflictSeconds = try config.number("orch.conflictSeconds", default: 30, range: 1...86_400)
+        let missionTests = ProcessInfo.processInfo.environment["GIT_ORCH_TEST_COMMAND"].map { !$0.isEmpty } ?? false
+        mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil || missionTests)
         handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
         handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
     }

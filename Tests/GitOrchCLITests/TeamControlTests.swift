@@ -55,9 +55,14 @@ import Testing
 
     @Test func aMissionBringsItsTeamBudgetAndStartingTasks() throws {
         let team = try TeamFixture()
+        // The library mission tests with `make test`: give the project one.
+        try "test:\n\ttest -f README.md\n".write(toFile: team.repo.path + "/Makefile", atomically: true, encoding: .utf8)
+        try team.repo.git("add", "Makefile")
+        try team.repo.git("commit", "-q", "-m", "make test")
         let run = try team.orch("start", "--mission", "library", "--until-done")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("added the 7 starting tasks of mission library"))
+        #expect(run.stdout.contains("merge queue: testing with the mission's test command 'make test'"))
         let states = try team.taskStates()
         #expect(states.count == 7 && states.values.allSatisfy { $0 == "done" }, "\(states)")
         let roles = Set(try team.workers().flatMap { $0["roles"] as? [String] ?? [] })
@@ -71,5 +76,21 @@ import Testing
             #expect(byName[assignee]?.contains(task["role"] as! String) == true, "\(task["title"] ?? "")")
         }
         #expect(try team.orch("start", "--mission", "nosuch").stderr.contains("unknown mission 'nosuch'"))
+    }
+
+    @Test func theSupervisorWarnsWhenWorkerBranchesWouldConflict() throws {
+        let team = try TeamFixture()
+        try team.repo.git("config", "orch.conflictSeconds", "1")
+        try team.importTasks([
+            ["title": "blue", "body": "@fake write settings.txt colour=blue"],
+            ["title": "green", "body": "@fake write settings.txt colour=green"],
+        ])
+        let run = try team.start("--workers", "2")
+        #expect(eventually(timeout: 30) {
+            team.events("warning").contains { ($0["message"] as? String)?.contains("would conflict in settings.txt") == true }
+        })
+        #expect(team.events("warning").filter { ($0["message"] as? String)?.contains("would conflict") == true }.count == 1, "said once")
+        #expect(try team.orch("stop").status == 0)
+        #expect(run.wait(timeout: 30) != nil)
     }
 }

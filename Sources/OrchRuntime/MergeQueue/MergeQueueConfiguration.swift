@@ -49,7 +49,9 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
         }
         var configuration = MergeQueueConfiguration(
             mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
-            testCommand: string("orch.testCommand") ?? fallbackTestCommand,
+            // A mission's test command reaches the queue runner through the environment.
+            testCommand: string("orch.testCommand") ?? fallbackTestCommand
+                ?? ProcessInfo.processInfo.environment["GIT_ORCH_TEST_COMMAND"].flatMap { $0.isEmpty ? nil : $0 },
             batchSize: string("orch.queue.batchSize").flatMap { Int($0) } ?? 4,
             retries: string("orch.queue.retries").flatMap { Int($0) } ?? 0,
             timeoutSeconds: string("orch.queue.timeoutSeconds").flatMap { Int($0) } ?? 0,

@@ -50,6 +50,9 @@ public final class Supervisor {
     var lastQueueCheck = Date.distantPast
     /// Why the queue stopped merging (main is red), when it did.
     var queueHalted: String?
+    var lastConflictCheck = Date()
+    /// Collisions already announced (first second paths), so each is said once.
+    var knownConflicts: Set<String> = []
     let started = Timestamp.now()
 
     public init(repository: Repository, settings: RuntimeSettings, options: Options) throws(RuntimeError) {
@@ -316,6 +319,7 @@ public final class Supervisor {
         }
         guard !shuttingDown else { return }
         if settings.mergeQueue { runQueueIfNeeded() }
+        refreshConflictsIfDue()
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
             guard let graph = try? taskStore.snapshot().graph else { return }
             if options.untilDone { checkDone(graph) }

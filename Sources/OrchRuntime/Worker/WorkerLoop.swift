@@ -44,7 +44,8 @@ public final class WorkerLoop {
         breaker = CircuitBreaker(threshold: settings.breakerFailures)
     }
 
-    /// Runs until told to stop; returns the process's exit status (3: offline, do not restart).
+    /// Runs until told to stop; returns the process's exit status (3: offline, do not restart; 1: it
+    /// could not start, retry).
     public func run() -> Int32 {
         do {
             worktree = try Worktrees(repositoryRoot: repositoryRoot, paths: paths).ensure(record, base: mainBranch)
@@ -52,8 +53,10 @@ public final class WorkerLoop {
             try FileManager.default.createDirectory(atPath: paths.prompts, withIntermediateDirectories: true)
             try saveLeftovers()
         } catch {
-            channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue, message: error.description))
-            return 3
+            // Maybe passing (a lock, a busy disk): exit as a crash, so the supervisor retries a few
+            // times with backoff before it takes the worker offline with this message.
+            channel.send(RuntimeEvent(.warning, message: "cannot start: \(error.description)"))
+            return 1
         }
         var started = RuntimeEvent(.workerStarted, state: WorkerState.idle.rawValue, message: worktree)
         started.pid = getpid()

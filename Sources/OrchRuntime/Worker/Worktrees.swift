@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 public import GitKit
 public import OrchModel
@@ -37,6 +40,12 @@ public struct Worktrees {
             throw .invalidInput("the branch '\(base)' has no commit yet; commit something first (workers start from it)")
         }
         try FileManager.default.createDirectory(atPath: paths.worktrees, withIntermediateDirectories: true)
+        // One at a time: workers starting together would otherwise race `worktree prune` against
+        // each other's `worktree add` (and git's own locks), and one would fail.
+        let lock = open(paths.worktrees + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        if FileManager.default.fileExists(atPath: path + "/.git") { return path }
         try git.run(["worktree", "prune"])
         if git.succeeds(["rev-parse", "--verify", "-q", "refs/heads/\(worker.branch)"]) {
             try git.run(["worktree", "add", "-q", path, worker.branch])
