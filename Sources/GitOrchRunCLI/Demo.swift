@@ -22,6 +22,7 @@ extension GitOrchRun {
 
         @Argument(help: "Where to create the demo project (must not exist, or be empty).") var directory = "git-orch-demo"
         @Option(name: [.short, .long], help: "How many workers.") var workers = 4
+        @Flag(help: "Do not serve the dashboard while the demo runs.") var noDashboard = false
 
         func validate() throws {
             guard (1...TeamRequest.maxWorkers).contains(workers) else {
@@ -49,7 +50,10 @@ extension GitOrchRun {
                     request: TeamRequest(workers: workers, agent: "scripted"), untilDone: true,
                     executable: RunContext.executable, color: console.usesColor, print: { console.print($0) }))
             }
+            // The dashboard prints its URL: open it to watch the four terminals.
+            let dashboard = noDashboard ? nil : DashboardCompanion.start(console: console, in: root)
             let status = try runtime { () throws(RuntimeError) in try supervisor.run() }
+            if let dashboard { DashboardCompanion.stop(dashboard) }
             // The queue moved main under the demo's checkout: bring its files along (the demo made
             // this folder, so nothing of the user's is there to keep).
             _ = try? Subprocess.run("git", ["reset", "-q", "--hard", "main"], in: root)

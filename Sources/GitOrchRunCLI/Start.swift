@@ -166,9 +166,11 @@ enum Detach {
 /// `start --dashboard`: `git-orch-dashboard` next to the supervisor, in its process group (so
 /// Ctrl-C reaches both), stopped when the supervisor returns. Its URL goes to our output.
 enum DashboardCompanion {
-    static func start(console: Console) -> Int32? {
+    static func start(console: Console, in directory: String? = nil) -> Int32? {
         let path = URL(fileURLWithPath: RunContext.executable).deletingLastPathComponent().appendingPathComponent("git-orch-dashboard").path
-        do { return try ProcessSpawner.spawn(path, [], ProcessSpawner.Options()) } catch {
+        var options = ProcessSpawner.Options()
+        options.directory = directory
+        do { return try ProcessSpawner.spawn(path, [], options) } catch {
             console.writeError("git-orch: warning: no dashboard: \(error) (reinstall git-orch with ./install.sh)")
             return nil
         }
