@@ -84,6 +84,8 @@ public struct RuntimeSettings: Sendable {
     /// Workers hand finished work to the merge queue (tasks complete when merged) instead of
     /// completing tasks at once: `orch.mergeQueue`, on by default once `orch.testCommand` is set.
     public var mergeQueue: Bool
+    /// Offer `git orch mcp` to agents whose preset can take it (`orch.mcp`, default true).
+    public var offerMCP: Bool
     /// How often the supervisor predicts conflicts between worker branches (`orch.conflictSeconds`).
     public var conflictSeconds: Double
     /// Automatic handoff: at this share of the model's context window, or after this many tasks.
@@ -116,6 +118,7 @@ public struct RuntimeSettings: Sendable {
         autoscaleMax = config.string("orch.autoscaleMax") == nil ? nil : Int(try config.number("orch.autoscaleMax", default: 0, range: 1...64))
         autoscaleMin = Int(try config.number("orch.autoscaleMin", default: 1, range: 0...64))
         idleStopSeconds = config.string("orch.idleStopSeconds") == nil ? nil : try config.number("orch.idleStopSeconds", default: 0, range: 1...86_400)
+        offerMCP = try config.flag("orch.mcp", default: true)
         conflictSeconds = try config.number("orch.conflictSeconds", default: 30, range: 1...86_400)
         let missionTests = ProcessInfo.processInfo.environment["GIT_ORCH_TEST_COMMAND"].map { !$0.isEmpty } ?? false
         mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil || missionTests)

@@ -39,6 +39,10 @@ import Testing
         #expect(prompts.count == 3)
         #expect(prompts.filter { $0.contains("the API moved to v2; use the new client") }.count == 1, "delivered once")
         #expect(try team.orch("msg", "list", "indigo").stdout.isEmpty)
+        // Claude is offered git-orch's MCP server (the tools to message, hand off, add tasks).
+        let argv = try #require(team.agents.runs().last?["argv"] as? [String])
+        let config = try #require(argv.firstIndex(of: "--mcp-config").map { argv[$0 + 1] })
+        #expect(try String(contentsOfFile: config, encoding: .utf8).contains(#""args":["orch","mcp"]"#))
     }
 
     @Test func theTeamGrowsWhileReadyTasksPileUp() throws {

@@ -1,6 +1,6 @@
 /// The `{name}` placeholders a preset's arguments may contain.
 enum AgentPlaceholder: String, CaseIterable, Sendable {
-    case prompt, promptFile = "prompt_file", sessionID = "session_id", model, worktree
+    case prompt, promptFile = "prompt_file", sessionID = "session_id", model, worktree, mcpConfig = "mcp_config"
 
     /// Every `{word}` in `text` whose word is lowercase letters and underscores: what a
     /// placeholder looks like, known or not (so a typo like `{promt}` is caught, not passed on).
@@ -45,13 +45,16 @@ extension AgentPreset {
     /// The caller writes the prompt to `promptFile` first when `usesPromptFile`.
     /// For agents that choose their own session id (codex), resume with `AgentReport.sessionID`.
     public func invocation(
-        prompt: String, promptFile: String, sessionID: String, resuming: Bool, model: String?, worktree: String
+        prompt: String, promptFile: String, sessionID: String, resuming: Bool, model: String?, worktree: String,
+        mcpConfig: String? = nil
     ) -> AgentInvocation {
         var template = Array(command.dropFirst())
         if let model, !model.isEmpty { template += self.model }
+        if let mcpConfig, !mcpConfig.isEmpty, let mcp { template += mcp }
         template += resuming ? (resume ?? newSession) : newSession
         let values: [AgentPlaceholder: String] = [
             .prompt: prompt, .promptFile: promptFile, .sessionID: sessionID, .model: model ?? "", .worktree: worktree,
+            .mcpConfig: mcpConfig ?? "",
         ]
         var arguments = template.map { AgentPlaceholder.substitute($0, values) }
         let mentions = { (placeholder: AgentPlaceholder) in template.contains { $0.contains("{\(placeholder.rawValue)}") } }

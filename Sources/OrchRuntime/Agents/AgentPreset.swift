@@ -58,12 +58,16 @@ public struct AgentPreset: Codable, Sendable, Equatable {
     public var contextWindow: Int?
     /// Used when the output carries no cost.
     public var pricing: ModelPricing?
+    /// Added when the worker offers git-orch's MCP server (`git orch mcp`) to the agent;
+    /// `{mcp_config}` is the path of an MCP client configuration naming it. nil: not offered.
+    public var mcp: [String]?
 
     public init(
         name: String, command: [String], prompt: PromptDelivery, output: AgentOutputFormat,
         newSession: [String] = [], resume: [String]? = nil, model: [String] = [], inputPatterns: [String] = [],
-        contextWindow: Int? = nil, pricing: ModelPricing? = nil
+        contextWindow: Int? = nil, pricing: ModelPricing? = nil, mcp: [String]? = nil
     ) {
+        self.mcp = mcp
         self.name = name
         self.command = command
         self.prompt = prompt

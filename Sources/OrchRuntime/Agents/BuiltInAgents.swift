@@ -31,7 +31,8 @@ extension AgentPreset {
         inputPatterns: genericInputPatterns,
         contextWindow: 200_000,
         // Sonnet's list price; the result line carries the real cost, this prices live progress.
-        pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3)
+        pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3),
+        mcp: ["--mcp-config", "{mcp_config}"]
     )
 
     /// `codex exec --json` prints JSON events; `--full-auto` lets it edit and run commands inside
@@ -48,7 +49,9 @@ extension AgentPreset {
         model: ["--model", "{model}"],
         inputPatterns: genericInputPatterns,
         contextWindow: 272_000,
-        pricing: ModelPricing(inputPerMillion: 1.25, outputPerMillion: 10, cachedInputPerMillion: 0.125)
+        pricing: ModelPricing(inputPerMillion: 1.25, outputPerMillion: 10, cachedInputPerMillion: 0.125),
+        // Codex takes its MCP servers as config overrides rather than a file.
+        mcp: ["-c", #"mcp_servers.git-orch.command="git""#, "-c", #"mcp_servers.git-orch.args=["orch","mcp"]"#]
     )
 
     /// aider sends one message from the file and exits. `--yes-always` answers its confirmations,

@@ -32,7 +32,9 @@ struct PresetFields: Sendable {
             model: model ?? base?.model ?? [],
             inputPatterns: inputPatterns ?? base?.inputPatterns ?? AgentPreset.genericInputPatterns,
             contextWindow: contextWindow ?? base?.contextWindow,
-            pricing: pricing ?? base?.pricing
+            pricing: pricing ?? base?.pricing,
+            // Not a user field: a preset layered over a built-in keeps its way of taking MCP.
+            mcp: base?.mcp
         )
     }
 

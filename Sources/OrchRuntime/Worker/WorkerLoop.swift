@@ -183,7 +183,7 @@ public final class WorkerLoop {
         _ = FileManager.default.createFile(atPath: promptFile, contents: Data(prompt.utf8))
         let session = sessionFor(task)
         let invocation = preset.invocation(prompt: prompt, promptFile: promptFile, sessionID: session.id, resuming: session.resuming,
-                                           model: record.model, worktree: worktree)
+                                           model: record.model, worktree: worktree, mcpConfig: mcpConfigFile())
         let limiter = SharedRateLimiter(path: paths.rateLimiter, capacity: settings.agentStartBurst, perSecond: settings.agentStartsPerMinute / 60)
         // Waiting for a start keeps the heartbeats going and the supervisor's commands heard.
         _ = limiter.acquire { seconds in
@@ -319,6 +319,19 @@ public final class WorkerLoop {
     }
 
     // MARK: Context for the prompt
+
+    /// An MCP client configuration naming `git orch mcp`, for agents that speak MCP (their preset
+    /// says how to pass it): the tools to discover skills, claim and add tasks, message other
+    /// workers and write handoffs. `orch.mcp false` leaves it out.
+    private func mcpConfigFile() -> String? {
+        guard settings.offerMCP, preset.mcp != nil else { return nil }
+        let path = paths.run + "/mcp.json"
+        if !FileManager.default.fileExists(atPath: path) {
+            let config = #"{"mcpServers":{"git-orch":{"command":"git","args":["orch","mcp"]}}}"# + "\n"
+            _ = FileManager.default.createFile(atPath: path, contents: Data(config.utf8))
+        }
+        return path
+    }
 
     private func selectSkills(for task: Task, role: Role?) -> [Skill] {
         let selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
