@@ -333,8 +333,11 @@ public final class WorkerLoop {
         return path
     }
 
+    /// Built once per worker: indexing the skill pool is the same work for every task.
+    private lazy var skillSelector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+
     private func selectSkills(for task: Task, role: Role?) -> [Skill] {
-        let selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        let selector = skillSelector
         let text = task.title + "\n" + task.body + "\n" + task.labels.joined(separator: " ")
         return ((try? selector.select(for: text, role: role)) ?? []).map(\.skill)
     }
