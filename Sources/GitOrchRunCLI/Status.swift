@@ -50,17 +50,11 @@ enum TeamStatusReader {
         let summary = try Ledger(repository: context.repository).summary()
         var tasks = TeamStatus.Tasks()
         var holding: [String: Task] = [:]
-        let store = TaskStore(repository: context.repository)
-        if let graph = try? store.snapshot().graph {
-            for task in graph.tasks.values {
-                switch task.status {
-                case .open: tasks.open += 1
-                case .claimed: tasks.claimed += 1; if let assignee = task.assignee { holding[assignee] = task }
-                case .done: tasks.done += 1
-                case .failed: tasks.failed += 1
-                }
+        if let graph = try? TaskStore(repository: context.repository).snapshot().graph {
+            tasks = TeamStatus.Tasks(graph)
+            for task in graph.tasks.values where task.status == .claimed {
+                if let assignee = task.assignee { holding[assignee] = task }
             }
-            tasks.ready = graph.readyTasks().count
         }
         let settings = try? RuntimeSettings(RuntimeConfig.load(in: context.root))
         return TeamStatus(

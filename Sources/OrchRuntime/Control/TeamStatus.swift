@@ -1,3 +1,5 @@
+public import OrchModel
+
 /// What `git orch status --json` prints: the supervisor, each worker, the tasks and the money.
 public struct TeamStatus: Codable, Sendable, Equatable {
     public struct Worker: Codable, Sendable, Equatable {
@@ -46,6 +48,19 @@ public struct TeamStatus: Codable, Sendable, Equatable {
     public struct Tasks: Codable, Sendable, Equatable {
         public var open = 0, ready = 0, claimed = 0, done = 0, failed = 0
         public init() {}
+
+        /// The counts of `graph` (`open` includes the ready ones).
+        public init(_ graph: TaskGraph) {
+            for task in graph.tasks.values {
+                switch task.status {
+                case .open: open += 1
+                case .claimed: claimed += 1
+                case .done: done += 1
+                case .failed: failed += 1
+                }
+            }
+            ready = graph.readyTasks().count
+        }
     }
 
     public var running: Bool

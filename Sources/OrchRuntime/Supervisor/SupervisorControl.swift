@@ -179,18 +179,7 @@ extension Supervisor {
     /// The team as `status` shows it.
     func status() -> TeamStatus {
         let summary = try? Ledger(repository: repository).summary()
-        var tasks = TeamStatus.Tasks()
-        if let graph = try? taskStore.snapshot().graph {
-            for task in graph.tasks.values {
-                switch task.status {
-                case .open: tasks.open += 1
-                case .claimed: tasks.claimed += 1
-                case .done: tasks.done += 1
-                case .failed: tasks.failed += 1
-                }
-            }
-            tasks.ready = graph.readyTasks().count
-        }
+        let tasks = (try? taskStore.snapshot().graph).map(TeamStatus.Tasks.init) ?? TeamStatus.Tasks()
         return TeamStatus(
             running: true, pid: getpid(), started: started.iso8601, mainBranch: mainBranch,
             workers: handles.map { handle in

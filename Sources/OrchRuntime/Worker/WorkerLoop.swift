@@ -145,26 +145,30 @@ public final class WorkerLoop {
         return nil
     }
 
-    private func overBudget() -> Bool {
-        guard record.budgetUSD != nil || settings.teamBudgetUSD != nil else { return false }
-        guard let summary = try? Ledger(repository: repository).summary() else { return false }
+    /// Why this worker may not start another agent run (its budget or the team's is spent), or nil.
+    private func budgetReached() -> String? {
+        guard record.budgetUSD != nil || settings.teamBudgetUSD != nil else { return nil }
+        guard let summary = try? Ledger(repository: repository).summary() else { return nil }
         if let budget = record.budgetUSD, (summary.byWorker[record.name]?.costUSD ?? 0) >= budget {
-            announceBudget("worker budget of $\(budget) reached")
-            return true
+            return "worker budget of $\(budget) reached"
         }
         if let budget = settings.teamBudgetUSD, summary.total.costUSD >= budget {
-            announceBudget("team budget of $\(budget) reached")
-            return true
+            return "team budget of $\(budget) reached"
         }
-        return false
+        return nil
+    }
+
+    /// Whether the budget stops this worker; says so once per pause.
+    private func overBudget() -> Bool {
+        guard let reason = budgetReached() else { return false }
+        if !budgetAnnounced {
+            budgetAnnounced = true
+            channel.send(RuntimeEvent(.budgetReached, state: WorkerState.paused.rawValue, message: reason))
+        }
+        return true
     }
 
     private var budgetAnnounced = false
-    private func announceBudget(_ message: String) {
-        guard !budgetAnnounced else { return }
-        budgetAnnounced = true
-        channel.send(RuntimeEvent(.budgetReached, state: WorkerState.paused.rawValue, message: message))
-    }
 
     // MARK: Doing work
 
@@ -414,16 +418,9 @@ public final class WorkerLoop {
         channel.send(RuntimeEvent(.state, state: WorkerState.paused.rawValue))
         while stopRequest == nil && !channel.supervisorGone {
             handle(channel.wait(timeout: settings.pollSeconds * 5).commands)
-            if !paused && !overBudgetQuiet() { break }
+            if !paused && budgetReached() == nil { break }
         }
         budgetAnnounced = false
-    }
-
-    private func overBudgetQuiet() -> Bool {
-        let announced = budgetAnnounced
-        budgetAnnounced = true
-        defer { budgetAnnounced = announced }
-        return overBudget()
     }
 
     private func handle(_ commands: [WorkerCommand]) {
