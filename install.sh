@@ -6,18 +6,22 @@
 #
 #   ./install.sh                 install into /usr/local (root) or ~/.local (other users)
 #   ./install.sh --prefix DIR    install into DIR
-#   ./install.sh --deps-only     only install the system packages (what `swift test` needs)
+#   ./install.sh --deps-only     only install the system packages (what building needs)
+#   ./install.sh --test-deps     the system packages plus everything the test suite needs
+#                                (Tests/Dependencies: apt packages, Python packages), no build
 set -euo pipefail
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
 prefix="${PREFIX:-}"
 deps_only=false
+test_deps=false
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix="$2"; shift 2 ;;
         --prefix=*) prefix="${1#--prefix=}"; shift ;;
         --deps-only) deps_only=true; shift ;;
+        --test-deps) deps_only=true; test_deps=true; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -45,7 +49,28 @@ install_system_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# What the tests need, listed in Tests/Dependencies (one name per line, # comments).
+install_test_packages() {
+    local list apt_missing=() name
+    list() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$1" | grep -v '^$' || true; }
+    while read -r name; do
+        dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "ok installed" || apt_missing+=("$name")
+    done < <(list "$here/Tests/Dependencies/apt-packages.txt")
+    if [ ${#apt_missing[@]} -gt 0 ]; then
+        command -v apt-get >/dev/null 2>&1 || { say "the tests need ${apt_missing[*]} and there is no apt-get: install them with your package manager"; exit 1; }
+        local sudo=""
+        [ "$(id -u)" = 0 ] || sudo=sudo
+        say "installing ${apt_missing[*]} through apt (test dependencies)"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+    fi
+    # pip says nothing and changes nothing when every requirement is already met.
+    say "checking the Python test dependencies (Tests/Dependencies/requirements.txt)"
+    python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/requirements.txt" >&2
+}
+
 install_system_packages
+$test_deps && install_test_packages
 command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift 6 toolchain first (https://swift.org/install)"; exit 1; }
 $deps_only && exit 0
 
