@@ -67,6 +67,14 @@ install_test_packages() {
     # pip says nothing and changes nothing when every requirement is already met.
     say "checking the Python test dependencies (Tests/Dependencies/requirements.txt)"
     python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/requirements.txt" >&2
+    # aider pins exact versions of dozens of packages: it gets a virtual environment of its own
+    # (as its own installer does), where the tests look for it (OrchTestSupport's RealAgents).
+    local tools="${GIT_ORCH_TEST_TOOLS:-$HOME/.local/share/git-orch-tests}"
+    if [ ! -x "$tools/aider-venv/bin/aider" ]; then
+        say "installing aider into $tools/aider-venv (test dependency)"
+        python3 -m venv "$tools/aider-venv"
+        "$tools/aider-venv/bin/pip" install -q --disable-pip-version-check -r "$here/Tests/Dependencies/aider-requirements.txt" >&2
+    fi
 }
 
 install_system_packages
