@@ -67,6 +67,11 @@ install_test_packages() {
     # pip says nothing and changes nothing when every requirement is already met.
     say "checking the Python test dependencies (Tests/Dependencies/requirements.txt)"
     python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/requirements.txt" >&2
+    # The real agent CLIs pin what the referees above cannot share: an environment of their own.
+    local agents="${GIT_ORCH_TEST_AGENTS:-$HOME/.cache/git-orch/test-agents}"
+    say "checking the real agent CLIs (Tests/Dependencies/agent-requirements.txt) in $agents"
+    [ -x "$agents/bin/python3" ] || python3 -m venv "$agents" >&2
+    "$agents/bin/python3" -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/agent-requirements.txt" >&2
 }
 
 install_system_packages
