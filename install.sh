@@ -67,14 +67,11 @@ install_test_packages() {
     # pip says nothing and changes nothing when every requirement is already met.
     say "checking the Python test dependencies (Tests/Dependencies/requirements.txt)"
     python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/requirements.txt" >&2
-    # aider pins exact versions of dozens of packages: it gets a virtual environment of its own
-    # (as its own installer does), where the tests look for it (OrchTestSupport's RealAgents).
-    local tools="${GIT_ORCH_TEST_TOOLS:-$HOME/.local/share/git-orch-tests}"
-    if [ ! -x "$tools/aider-venv/bin/aider" ]; then
-        say "installing aider into $tools/aider-venv (test dependency)"
-        python3 -m venv "$tools/aider-venv"
-        "$tools/aider-venv/bin/pip" install -q --disable-pip-version-check -r "$here/Tests/Dependencies/aider-requirements.txt" >&2
-    fi
+    # The real agent CLIs pin what the referees above cannot share: an environment of their own.
+    local agents="${GIT_ORCH_TEST_AGENTS:-$HOME/.cache/git-orch/test-agents}"
+    say "checking the real agent CLIs (Tests/Dependencies/agent-requirements.txt) in $agents"
+    [ -x "$agents/bin/python3" ] || python3 -m venv "$agents" >&2
+    "$agents/bin/python3" -m pip install -q --disable-pip-version-check -r "$here/Tests/Dependencies/agent-requirements.txt" >&2
 }
 
 install_system_packages

@@ -12,7 +12,9 @@
 /// - title, body, role, priority: a field changed on one side only takes that change; changed on
 ///   both sides to different values, the side with the higher Lamport clock wins, then the larger
 ///   value (a deterministic tie-break), and the merge reports it.
-/// - attempts and clock take the larger value, created the earlier, updated the later.
+/// - attempts follow the epoch (a release that starts a failed task over, or a claim given back,
+///   lowers them); at the same epoch the larger value. clock takes the larger value, created the
+///   earlier, updated the later.
 public enum GraphMerge {
     public struct Note: Sendable, Equatable, CustomStringConvertible {
         public var task: TaskID
@@ -79,7 +81,8 @@ public enum GraphMerge {
         merged.labels = mergeSet(base?.labels ?? [], ours.labels, theirs.labels)
         merged.files = mergeSet(base?.files ?? [], ours.files, theirs.files)
         // Counters and times.
-        merged.attempts = max(ours.attempts, theirs.attempts)
+        merged.attempts = ours.epoch == theirs.epoch ? max(ours.attempts, theirs.attempts)
+            : (ours.epoch > theirs.epoch ? ours.attempts : theirs.attempts)
         merged.clock = max(ours.clock, theirs.clock)
         merged.created = min(ours.created, theirs.created)
         merged.updated = max(ours.updated, theirs.updated)

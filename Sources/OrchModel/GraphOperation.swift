@@ -9,8 +9,12 @@ public enum GraphOperation: Sendable, Equatable {
     case claim(TaskID?, worker: String, role: String?)
     case complete(TaskID)
     case fail(TaskID, reason: String)
-    /// Puts a claimed (or failed) task back to open.
+    /// Puts a claimed (or failed) task back to open. Releasing a failed task starts it over: its
+    /// attempts go back to 0 (the user decided it is worth trying again).
     case release(TaskID)
+    /// Puts a claimed task back to open without counting the claim as an attempt: the agent's
+    /// environment failed (not installed, refused to start), not the task.
+    case giveBack(TaskID)
 }
 
 /// What an applied operation changed.
@@ -116,6 +120,7 @@ extension GraphOperation {
                 throw .invalidTransition(id: graph.describe(id), from: task.status, operation: "release")
             }
             let previous = task.assignee
+            if task.status == .failed { task.attempts = 0 }
             task.epoch += 1
             task.status = .open
             task.assignee = nil
@@ -123,6 +128,17 @@ extension GraphOperation {
             task.updated = now
             let by = previous.map { " from \($0)" } ?? ""
             return outcome(task, "release \(graph.abbreviation(of: id))\(by)", "release", [id])
+        case .giveBack(let id):
+            var task = try existing(id, in: graph)
+            guard task.status == .claimed else { throw .invalidTransition(id: graph.describe(id), from: task.status, operation: "give back") }
+            let previous = task.assignee
+            task.attempts = max(0, task.attempts - 1)
+            task.epoch += 1
+            task.status = .open
+            task.assignee = nil
+            task.updated = now
+            let by = previous.map { " from \($0)" } ?? ""
+            return outcome(task, "give back \(graph.abbreviation(of: id))\(by), attempt not counted", "give-back", [id])
         }
     }
 

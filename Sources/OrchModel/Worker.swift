@@ -57,6 +57,9 @@ public struct WorkerRecord: Sendable, Equatable, Codable {
     public var created: String
     /// Retired workers (scaled down) stay in the registry for the record but are not respawned.
     public var retired: Bool = false
+    /// The agent CLI's own `--version` line, as found by the last start's preflight; nil when
+    /// it gives none.
+    public var agentVersion: String?
 
     public init(
         name: String, color: WorkerColor, agent: String, roles: [String] = [], model: String? = nil,

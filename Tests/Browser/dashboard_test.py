@@ -78,7 +78,9 @@ def main():
     env.update({"PATH": f"{agents}:{binaries}:{env.get('PATH', '/usr/bin:/bin')}",
                 "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
                 "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-                "FAKE_AGENT_STATE": os.path.join(work, "state")})
+                "FAKE_AGENT_STATE": os.path.join(work, "state"),
+                # The fake claude runs as root here; the preflight asks for a sandbox then.
+                "IS_SANDBOX": "1"})
     os.makedirs(env["FAKE_AGENT_STATE"])
     orch = os.path.join(binaries, "git-orch")
 

@@ -67,9 +67,9 @@ struct AgentPresetTests {
         let codex = try #require(AgentPreset.builtIn["codex"])
         let fresh = codex.invocation(prompt: "do it", promptFile: "/p", sessionID: "ignored", resuming: false, model: "o3", worktree: "/w")
         #expect(fresh.executable == "codex")
-        #expect(fresh.arguments == ["exec", "--json", "--full-auto", "--model", "o3", "do it"])
+        #expect(fresh.arguments == ["exec", "--json", "-s", "workspace-write", "--skip-git-repo-check", "--model", "o3", "do it"])
         let resumed = codex.invocation(prompt: "go on", promptFile: "/p", sessionID: "th-9", resuming: true, model: nil, worktree: "/w")
-        #expect(resumed.arguments == ["exec", "--json", "--full-auto", "resume", "th-9", "go on"])
+        #expect(resumed.arguments == ["exec", "--json", "-s", "workspace-write", "--skip-git-repo-check", "resume", "th-9", "go on"])
         #expect(codex.pricing != nil)
     }
 

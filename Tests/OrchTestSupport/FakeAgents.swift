@@ -28,6 +28,9 @@ public final class FakeAgents: @unchecked Sendable {
             "PATH": "\(bin):\(binaries):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "FAKE_AGENT_LOG": logPath,
             "FAKE_AGENT_STATE": statePath,
+            // The fake claude does not mind root, but the preflight does for the claude preset
+            // (--dangerously-skip-permissions): these tests say the machine is a sandbox.
+            "IS_SANDBOX": "1",
         ]
     }
 

@@ -10,6 +10,8 @@ public struct AgentOutputParser: Sendable {
     private var lastCompleteLine: String?
     /// The last lines of a text format, for its result text.
     private var tail: [String] = []
+    /// The last lines of any format, ANSI-stripped: where a CLI's own error line is found.
+    public private(set) var recentLines: [String] = []
     private var claude = ClaudeStreamReader()
     private var codex = CodexEventReader()
     private var aider = AiderTextReader()
@@ -70,6 +72,9 @@ public struct AgentOutputParser: Sendable {
         return report
     }
 
+    /// The agent reported tokens or a cost: it reached its model.
+    public var usedModel: Bool { sawUsage || reported.costUSD != nil }
+
     private var sawUsage: Bool {
         switch format {
         case .claudeStreamJSON: claude.sawUsage
@@ -82,6 +87,8 @@ public struct AgentOutputParser: Sendable {
     private mutating func read(_ line: String) {
         guard !line.allSatisfy(\.isWhitespace) else { return }
         lastCompleteLine = line
+        recentLines.append(line.count > 500 ? String(line.prefix(500)) : line)
+        if recentLines.count > 12 { recentLines.removeFirst() }
         switch format {
         case .claudeStreamJSON: _ = claude.read(line, into: &reported)
         case .codexJSON: _ = codex.read(line, into: &reported)

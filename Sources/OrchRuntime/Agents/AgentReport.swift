@@ -11,6 +11,9 @@ public struct AgentReport: Sendable, Equatable, Codable {
     /// The latest turn's prompt size (input + cache tokens of the last assistant message / turn),
     /// for automatic handoff; nil when the output does not say.
     public var contextTokens: Int?
+    /// The model's context window as the agent reports it (claude's `modelUsage.<model>.contextWindow`);
+    /// nil when it does not say, and the preset's `contextWindow` applies.
+    public var contextWindow: Int?
     /// The agent's final message.
     public var resultText: String?
     /// The agent itself reported failure.

@@ -35,13 +35,16 @@ extension AgentPreset {
         mcp: ["--mcp-config", "{mcp_config}"]
     )
 
-    /// `codex exec --json` prints JSON events; `--full-auto` lets it edit and run commands inside
-    /// the workspace sandbox without approvals. Codex picks its own thread id (reported by
+    /// `codex exec --json` prints JSON events; `-s workspace-write` lets it edit and run commands
+    /// inside its own sandbox (the worktree writable, no network) without approvals; `exec` never
+    /// asks (`--full-auto` is gone since 0.163). `--skip-git-repo-check`: a worktree's `.git` is a
+    /// file, and a custom command may run elsewhere. Its stdin is the terminal, which it does not
+    /// read (a pipe it would read to EOF). Codex picks its own thread id (reported by
     /// `thread.started`), so it takes no session flag; `exec resume <id>` continues a thread and
     /// must come after the exec options. Its output has tokens but no cost: priced as gpt-5-codex.
     static let codex = AgentPreset(
         name: "codex",
-        command: ["codex", "exec", "--json", "--full-auto"],
+        command: ["codex", "exec", "--json", "-s", "workspace-write", "--skip-git-repo-check"],
         prompt: .argument,
         output: .codexJSON,
         newSession: [],

@@ -57,6 +57,10 @@ struct ClaudeStreamReader: Sendable {
             }
             // Older releases called it cost_usd.
             if let cost = event.field("total_cost_usd")?.double ?? event.field("cost_usd")?.double { report.costUSD = cost }
+            // Per model: its window and cost. The main model has the largest window of those used.
+            if let windows = event.field("modelUsage")?.members?.compactMap({ $0.value.field("contextWindow")?.count }), let largest = windows.max() {
+                report.contextWindow = largest
+            }
             if let turns = event.field("num_turns")?.count { report.turns = turns }
             let subtype = event.field("subtype")?.text ?? ""
             let result = event.field("result")?.text

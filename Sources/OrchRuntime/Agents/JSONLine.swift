@@ -17,6 +17,7 @@ extension JSONValue {
 
     var text: String? { if case .string(let value) = self { value } else { nil } }
     var elements: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    var members: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
     var flag: Bool? { if case .bool(let value) = self { value } else { nil } }
     var double: Double? { if case .number(let value) = self { value } else { nil } }
     var count: Int? { double.flatMap { $0.isFinite ? Int($0) : nil } }

@@ -213,8 +213,9 @@ public final class HandoffWorkflow {
                 said = "stopped \(progress.worker)'s session (its work saved, its task kept)"
             }
         }
-        // A context-full session is not resumed: the point of the handoff is a fresh context.
-        if progress.reason == "context" { unlink(paths.run + "/\(progress.worker).session") }
+        // The session is never resumed after a handoff: the point is a fresh context that starts
+        // from the document (a crash restart, with no handoff, still resumes it).
+        unlink(paths.run + "/\(progress.worker).session")
         if progress.recipient != progress.worker, let task = progress.task.flatMap({ TaskID($0) }) {
             try reassign(task, from: progress.worker, to: progress.recipient)
             said += "; task \(task.hex.prefix(8)) moved to \(progress.recipient)"

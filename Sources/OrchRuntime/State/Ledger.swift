@@ -23,6 +23,8 @@ public struct LedgerEntry: Codable, Sendable, Equatable {
     public var ended: String
     public var skills: [String]
     public var role: String?
+    /// The agent CLI's `--version` line at the time of the run, when it gives one.
+    public var agentVersion: String?
 
     public init(task: String, worker: String, agent: String, model: String?, sessionID: String?, costUSD: Double,
                 costKnown: Bool, inputTokens: Int, outputTokens: Int, cachedTokens: Int, exitStatus: Int32,

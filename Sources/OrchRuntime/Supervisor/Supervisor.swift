@@ -74,9 +74,9 @@ public final class Supervisor {
         _ = try store { () throws(StoreError) in try taskStore.snapshot() }
         mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
-        let team = TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now())
         let config = RuntimeConfig.load(in: repositoryRoot)
-        for record in team { _ = try Self.preset(for: record, config: config, root: repositoryRoot) }
+        // Nothing is claimed before every worker's agent is known to be able to run here.
+        let team = try preflight(TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now()), config: config)
         try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", "))
         warnAboutUncommittedChanges()
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)

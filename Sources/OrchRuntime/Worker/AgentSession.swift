@@ -14,6 +14,10 @@ struct AgentSession {
         /// Why the run was cut short by us, if it was.
         var interruption: Interruption?
         var lastLine: String?
+        /// The last lines it printed, ANSI-stripped (a usage error's own line is among them).
+        var recentLines: [String] = []
+        /// It reported tokens or cost: it reached its model.
+        var usedModel = false
     }
 
     enum Interruption: Equatable {
@@ -30,6 +34,9 @@ struct AgentSession {
     /// Written with the agent's pid while it runs, so the supervisor can end it if we die.
     let pidFile: String
     var onPaused: (Bool) -> Void = { _ in }
+    /// Called as soon as the agent reports its session id (and again if it changes), so a worker
+    /// killed mid-run can still resume the session the agent itself created.
+    var onSession: (String) -> Void = { _ in }
 
     func run(_ invocation: AgentInvocation, task: TaskID, environment: [String: String]) throws(RuntimeError) -> Outcome {
         let terminal: PseudoTerminal
@@ -68,6 +75,7 @@ struct AgentSession {
         var lastCost = -1.0
         var chunk = [UInt8](repeating: 0, count: 16_384)
         var masterOpen = true
+        var reportedSession: String?
         while true {
             let (commands, ready) = channel.wait(timeout: 0.25, extra: masterOpen ? [terminal.master] : [])
             if ready.contains(terminal.master) {
@@ -76,6 +84,10 @@ struct AgentSession {
                     let bytes = chunk[0..<count]
                     log.append(bytes)
                     parser.consume(Array(bytes))
+                    if let session = parser.report.sessionID, session != reportedSession {
+                        reportedSession = session
+                        onSession(session)
+                    }
                     lastOutput = Date()
                     var event = RuntimeEvent(.output, task: task)
                     event.text = String(decoding: bytes, as: UTF8.self)
@@ -135,7 +147,9 @@ struct AgentSession {
         // Whatever the agent left running in its session goes with it.
         kill(-pid, SIGKILL)
         let report = parser.finish()
-        return Outcome(exitStatus: exitStatus ?? 128 + SIGKILL, report: report, interruption: interruption, lastLine: parser.lastLine)
+        if let session = report.sessionID, session != reportedSession { onSession(session) }
+        return Outcome(exitStatus: exitStatus ?? 128 + SIGKILL, report: report, interruption: interruption, lastLine: parser.lastLine,
+                       recentLines: parser.recentLines, usedModel: parser.usedModel)
     }
 
     /// SIGTERM to the agent's session, then SIGKILL after a grace period (from a helper thread, so

@@ -25,6 +25,10 @@ public final class WorkerLoop {
     private var paused = false
     private var stopRequest: (release: Bool, Void)?
     private var breaker: CircuitBreaker
+    /// Tells a failed real attempt from an agent that cannot run here (AgentFailurePolicy).
+    private var failurePolicy = AgentFailurePolicy()
+    /// Set when the agent's environment is broken: the worker goes offline with this reason.
+    private var offlineReason: String?
     private var queueHandoff: QueueHandoff { QueueHandoff(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
     private lazy var handoffTrigger = HandoffTrigger(settings: settings, contextWindow: preset.contextWindow)
 
@@ -89,6 +93,10 @@ public final class WorkerLoop {
             }
             idleAnnounced = false
             let succeeded = work(on: task)
+            if let reason = offlineReason {
+                channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue, message: reason))
+                return 3
+            }
             breaker.record(success: succeeded)
             if breaker.isOpen {
                 channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue,
@@ -198,16 +206,14 @@ public final class WorkerLoop {
         var agent = AgentSession(preset: preset, worktree: worktree, channel: channel, log: log, settings: settings,
                                  pidFile: paths.run + "/\(record.name).agent.pid")
         agent.onPaused = { [weak self] in self?.paused = $0 }
+        // Only a session the agent itself reported is ever resumed (codex picks its own ids).
+        agent.onSession = { [weak self] in self?.rememberSession($0, of: task) }
         let outcome: AgentSession.Outcome
         do {
             outcome = try agent.run(invocation, task: task.id, environment: ["GIT_ORCH_TASK": task.id.hex])
         } catch {
-            settle(task, succeeded: false, reason: error.description)
+            handBack(task, .environment(reason: error.description, offline: true))
             return false
-        }
-        // Agents that choose their own session id (codex) are resumed with the one they reported.
-        if let reported = outcome.report.sessionID, reported != session.id, preset.resume != nil {
-            _ = FileManager.default.createFile(atPath: paths.run + "/\(record.name).session", contents: Data("\(task.id.hex) \(reported)\n".utf8))
         }
         if case .stopped(let release) = outcome.interruption { stopRequest = (release, ()) }
         if outcome.interruption == .supervisorGone { stopRequest = (false, ()) }
@@ -222,14 +228,34 @@ public final class WorkerLoop {
             return true
         }
         if succeeded {
+            _ = failurePolicy.judge(AgentRunFacts(succeeded: true, usedModel: outcome.usedModel, reason: ""))
             settle(task, succeeded: true, reason: nil)
+        } else if outcome.interruption == .timedOut {
+            settle(task, succeeded: false, reason: "timed out after \(Int(settings.taskTimeoutSeconds)) s")
         } else {
-            let reason = outcome.interruption == .timedOut
-                ? "timed out after \(Int(settings.taskTimeoutSeconds)) s"
-                : outcome.report.errorMessage ?? "agent exited with status \(outcome.exitStatus)" + (outcome.lastLine.map { ": \($0)" } ?? "")
-            settle(task, succeeded: false, reason: reason)
+            let reason = outcome.report.errorMessage ?? "agent exited with status \(outcome.exitStatus)" + (outcome.lastLine.map { ": \($0)" } ?? "")
+            let usage = UsageErrorLine.find(in: outcome.recentLines.joined(separator: "\n")).map {
+                "\(preset.name) rejected its command line: \($0) (change the agent preset's command: "
+                    + "git config orch.agent.\(preset.name).command, or .orch/agents.json)"
+            }
+            let verdict = failurePolicy.judge(AgentRunFacts(succeeded: false, usedModel: outcome.usedModel, reason: reason, usageError: usage))
+            if case .attemptFailed = verdict { settle(task, succeeded: false, reason: reason) } else { handBack(task, verdict) }
         }
         return succeeded
+    }
+
+    /// A failure of the agent's environment, not of the task: the task goes back with its attempt
+    /// uncounted, and when no retry here can help the worker goes offline (`offlineReason`).
+    private func handBack(_ task: Task, _ verdict: AgentRunVerdict) {
+        guard case .environment(let reason, let offline) = verdict else { return }
+        stash(task, note: "agent failed to run")
+        var event = RuntimeEvent(.taskReleased, task: task.id, title: task.title, state: WorkerState.idle.rawValue,
+                                 message: "\(reason) (the agent's environment, not the task: attempt not counted)")
+        do { try store { () throws(StoreError) in try taskStore.apply(.giveBack(task.id)) } } catch {
+            event.message = (event.message ?? "") + "; could not give the task back: \(error.description)"
+        }
+        channel.send(event)
+        if offline { offlineReason = "agent \(preset.name) cannot run: \(reason)" }
     }
 
     /// Commits and completes a finished task, or sets its work aside and gives it back (failing it
@@ -358,16 +384,21 @@ public final class WorkerLoop {
     }
 
     /// Session ids: a fresh one per task, reused when resuming the same task after a restart so
-    /// an agent that can resume picks up its own conversation.
+    /// an agent that can resume picks up its own conversation. The session file holds only what
+    /// the agent reported (`rememberSession`); a handoff removes it, so the next run starts fresh.
     private func sessionFor(_ task: Task) -> (id: String, resuming: Bool) {
         let path = paths.run + "/\(record.name).session"
         if preset.resume != nil, let text = try? String(contentsOfFile: path, encoding: .utf8) {
             let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             if parts.count == 2, parts[0] == task.id.hex { return (parts[1], true) }
         }
-        let id = UUID().uuidString.lowercased()
-        _ = FileManager.default.createFile(atPath: path, contents: Data("\(task.id.hex) \(id)\n".utf8))
-        return (id, false)
+        unlink(path)
+        return (UUID().uuidString.lowercased(), false)
+    }
+
+    private func rememberSession(_ id: String, of task: Task) {
+        guard preset.resume != nil else { return }
+        _ = FileManager.default.createFile(atPath: paths.run + "/\(record.name).session", contents: Data("\(task.id.hex) \(id)\n".utf8))
     }
 
     private func failureFile(_ id: TaskID) -> String { paths.run + "/failures/\(id.hex)" }
@@ -390,11 +421,12 @@ public final class WorkerLoop {
         case .stopped, .supervisorGone: "stopped"
         case nil: succeeded ? "done" : "failed"
         }
-        let entry = LedgerEntry(
+        var entry = LedgerEntry(
             task: task.id.hex, worker: record.name, agent: preset.name, model: record.model, sessionID: report.sessionID ?? session,
             costUSD: report.costUSD ?? 0, costKnown: report.costUSD != nil, inputTokens: report.inputTokens,
             outputTokens: report.outputTokens, cachedTokens: report.cachedTokens, exitStatus: outcome.exitStatus,
             outcome: result, started: started.iso8601, ended: Timestamp.now().iso8601, skills: skills, role: role)
+        entry.agentVersion = record.agentVersion
         do { try Ledger(repository: repository).record(entry) } catch {
             channel.send(RuntimeEvent(.warning, task: task.id, message: "could not record the cost: \(error.description)"))
         }
