@@ -198,6 +198,8 @@ public final class WorkerLoop {
         var agent = AgentSession(preset: preset, worktree: worktree, channel: channel, log: log, settings: settings,
                                  pidFile: paths.run + "/\(record.name).agent.pid")
         agent.onPaused = { [weak self] in self?.paused = $0 }
+        agent.rawLog = TerminalLog(path: paths.rawTerminalLog(record.name), limit: settings.terminalLogBytes)
+        agent.color = record.color.hex
         let outcome: AgentSession.Outcome
         do {
             outcome = try agent.run(invocation, task: task.id, environment: ["GIT_ORCH_TASK": task.id.hex])
