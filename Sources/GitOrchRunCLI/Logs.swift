@@ -66,7 +66,8 @@ extension GitOrchRun {
         }
 
         private func render(_ text: String, tail: Int?) -> String {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // By bytes: to String a terminal's "\r\n" is one Character, not a "\n".
+            var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             if lines.last == "" { lines.removeLast() }
             if let tail { lines = Array(lines.suffix(tail)) }
             guard events && !json else { return lines.map { $0 + "\n" }.joined() }
