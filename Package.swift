@@ -86,6 +86,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ],
+            // The page's script and style are files of their own, embedded at build time.
+            resources: [.embedInCode("Resources/dashboard.js"), .embedInCode("Resources/dashboard.css")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -11,23 +11,29 @@ extension GitOrchRun {
     struct Logs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a worker's terminal output (kept, bounded, in .git/orch/logs/), or the team's events.",
-            discussion: "With --events, prints the event log (.git/orch/events.jsonl) instead; --json keeps its JSON lines.")
+            discussion: """
+            A worker's terminal is a transcript of its agent: the agent's text, one line per tool call, results \
+            shortened, the cost at the end. --raw prints the agent's output as it came (claude's and codex's JSON \
+            events). With --events, prints the event log (.git/orch/events.jsonl) instead; --json keeps its JSON lines.
+            """)
 
         @Argument(help: "The worker's name (omit with --events).") var name: String?
         @Flag(name: [.short, .long], help: "Keep printing as output arrives.") var follow = false
         @Option(name: [.short, .long], help: "Only the last N lines.") var lines: Int?
         @Flag(help: "The team's events instead of a terminal.") var events = false
+        @Flag(help: "The agent's output as it came (JSON events for claude and codex), not the transcript.") var raw = false
         @Flag(help: "With --events: JSON lines.") var json = false
 
         func validate() throws {
             if name == nil && !events { throw ValidationError("name a worker, or use --events") }
             if let name { do { try FieldRules.validateWorkerName(name) } catch { throw ValidationError("\(error)") } }
             if let lines, lines < 0 { throw ValidationError("--lines must not be negative") }
+            if raw && events { throw ValidationError("--raw is for a worker's terminal, not --events") }
         }
 
         func run() throws {
             let context = try RunContext.open()
-            let path = events ? context.paths.events : context.paths.terminalLog(name!)
+            let path = events ? context.paths.events : raw ? context.paths.rawTerminalLog(name!) : context.paths.terminalLog(name!)
             if !events, !FileManager.default.fileExists(atPath: path) {
                 let known = try runtime { () throws(RuntimeError) in try WorkerRegistry(repository: context.repository).all() }.map(\.name)
                 guard known.contains(name!) else {
@@ -60,7 +66,8 @@ extension GitOrchRun {
         }
 
         private func render(_ text: String, tail: Int?) -> String {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // By bytes: to String a terminal's "\r\n" is one Character, not a "\n".
+            var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             if lines.last == "" { lines.removeLast() }
             if let tail { lines = Array(lines.suffix(tail)) }
             guard events && !json else { return lines.map { $0 + "\n" }.joined() }

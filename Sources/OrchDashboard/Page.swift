@@ -1,4 +1,4 @@
-/// The page, kept as text in the binary (see PageHTML.swift, PageCSS.swift, PageScript.swift).
+/// The page, kept in the binary (see PageHTML.swift, and PageAssets.swift for Resources/).
 enum Page {
     /// The four signature colours, as four dots.
     static let favicon = """

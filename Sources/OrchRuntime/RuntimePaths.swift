@@ -20,6 +20,8 @@ public struct RuntimePaths: Sendable {
     /// Each worker's pseudo-terminal output, bounded.
     public var logs: String { root + "/logs" }
     public func terminalLog(_ worker: String) -> String { logs + "/\(worker).log" }
+    /// The agent's output as it came, beside the transcript in `terminalLog`.
+    public func rawTerminalLog(_ worker: String) -> String { logs + "/\(worker).raw.log" }
     /// The JSON event stream (one event per line).
     public var events: String { root + "/events.jsonl" }
     public var worktrees: String { root + "/worktrees" }

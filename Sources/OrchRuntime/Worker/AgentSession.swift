@@ -4,9 +4,9 @@ import Glibc
 import Foundation
 import OrchModel
 
-/// One run of an agent on a pseudo-terminal in the worker's worktree: output goes to the terminal
-/// log, the output parser and the supervisor (live) while the worker keeps answering its
-/// supervisor. The agent leads its own session, so stopping it signals its whole process tree.
+/// One run of an agent on a pseudo-terminal in the worker's worktree: its output goes to the
+/// output parser and the raw log as it comes, and as a transcript (TranscriptRenderer) to the
+/// terminal log and the supervisor (live), while the worker keeps answering its supervisor. The agent leads its own session, so stopping it signals its whole process tree.
 struct AgentSession {
     struct Outcome {
         var exitStatus: Int32
@@ -37,6 +37,10 @@ struct AgentSession {
     /// Called as soon as the agent reports its session id (and again if it changes), so a worker
     /// killed mid-run can still resume the session the agent itself created.
     var onSession: (String) -> Void = { _ in }
+    /// The agent's output as it came (`git orch logs --raw`), beside the transcript in `log`.
+    var rawLog: TerminalLog?
+    /// The worker's colour ("#6366f1") for its transcript.
+    var color: String?
 
     func run(_ invocation: AgentInvocation, task: TaskID, environment: [String: String]) throws(RuntimeError) -> Outcome {
         let terminal: PseudoTerminal
@@ -65,6 +69,7 @@ struct AgentSession {
         defer { unlink(pidFile) }
         channel.send(RuntimeEvent(.agentStarted, task: task, state: WorkerState.running.rawValue, message: invocation.executable))
         var parser = AgentOutputParser(format: preset.output, pricing: preset.pricing)
+        var transcript = TranscriptRenderer(format: preset.output, workerHex: color, directory: worktree, pricing: preset.pricing)
         let patterns = preset.inputPatterns.compactMap { try? NSRegularExpression(pattern: $0) }
         let started = Date()
         var lastOutput = Date()
@@ -82,16 +87,14 @@ struct AgentSession {
                 let count = read(terminal.master, &chunk, chunk.count)
                 if count > 0 {
                     let bytes = chunk[0..<count]
-                    log.append(bytes)
+                    rawLog?.append(bytes)
                     parser.consume(Array(bytes))
                     if let session = parser.report.sessionID, session != reportedSession {
                         reportedSession = session
                         onSession(session)
                     }
                     lastOutput = Date()
-                    var event = RuntimeEvent(.output, task: task)
-                    event.text = String(decoding: bytes, as: UTF8.self)
-                    channel.send(event)
+                    show(transcript.consume(Array(bytes)), task: task)
                     if waitingForInput {
                         waitingForInput = false
                         channel.send(RuntimeEvent(.state, task: task, state: WorkerState.running.rawValue))
@@ -148,8 +151,20 @@ struct AgentSession {
         kill(-pid, SIGKILL)
         let report = parser.finish()
         if let session = report.sessionID, session != reportedSession { onSession(session) }
-        return Outcome(exitStatus: exitStatus ?? 128 + SIGKILL, report: report, interruption: interruption, lastLine: parser.lastLine,
+        show(transcript.finish(), task: task)
+        // A structured agent's last raw line is JSON: its last transcript line says it for people.
+        let lastLine = transcript.isStructured ? transcript.lastLine : parser.lastLine
+        return Outcome(exitStatus: exitStatus ?? 128 + SIGKILL, report: report, interruption: interruption, lastLine: lastLine,
                        recentLines: parser.recentLines, usedModel: parser.usedModel)
+    }
+
+    /// Transcript bytes to the terminal log and, live, to the supervisor.
+    private func show(_ bytes: [UInt8], task: TaskID) {
+        guard !bytes.isEmpty else { return }
+        log.append(ArraySlice(bytes))
+        var event = RuntimeEvent(.output, task: task)
+        event.text = String(decoding: bytes, as: UTF8.self)
+        channel.send(event)
     }
 
     /// SIGTERM to the agent's session, then SIGKILL after a grace period (from a helper thread, so

@@ -208,6 +208,8 @@ public final class WorkerLoop {
         agent.onPaused = { [weak self] in self?.paused = $0 }
         // Only a session the agent itself reported is ever resumed (codex picks its own ids).
         agent.onSession = { [weak self] in self?.rememberSession($0, of: task) }
+        agent.rawLog = TerminalLog(path: paths.rawTerminalLog(record.name), limit: settings.terminalLogBytes)
+        agent.color = record.color.hex
         let outcome: AgentSession.Outcome
         do {
             outcome = try agent.run(invocation, task: task.id, environment: ["GIT_ORCH_TASK": task.id.hex])
