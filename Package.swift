@@ -99,7 +99,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "orch-bench",
-            dependencies: ["OrchStore", "OrchModel", "GitKit"],
+            dependencies: ["OrchStore", "OrchModel", "GitKit", "OrchRuntime"],
             swiftSettings: strictSettings
         ),
         .target(
