@@ -101,7 +101,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "orch-bench",
-            dependencies: ["OrchStore", "OrchModel", "GitKit"],
+            dependencies: ["OrchStore", "OrchModel", "GitKit", "OrchRuntime"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -14,9 +14,11 @@ extension GitOrchRun {
                 Entries are merged in memory onto the protected branch (orch.mainBranch, default: the \
                 branch HEAD names), tested in a scratch worktree with orch.testCommand, noted in \
                 refs/notes/orch/tests, and merged by compare-and-swap when green. Batches of \
-                orch.queue.batchSize (default 4) are bisected when red; orch.queue.retries re-runs a \
-                failing test command (flaky tests); orch.queue.timeoutSeconds stops a hanging one; \
-                orch.queue.parallel tests several candidates at once, each built on the one before.
+                orch.queue.batchSize (default: adaptive, from the recent failure rate) are bisected when \
+                red; orch.queue.parallel candidates (default: one per core, more when the tests leave \
+                the cores idle) are tested at once, each built on the one before; a tree already tested \
+                is not run again; orch.queue.retries re-runs a failing test command (flaky tests); \
+                orch.queue.timeoutSeconds stops a hanging one.
                 """,
             subcommands: [Add.self, List.self, Run.self, Status.self, Remove.self])
     }
@@ -84,10 +86,10 @@ extension GitOrchRun.Queue {
             abstract: "Process the queue until it is empty.",
             discussion: "Exit status 0 when everything merged, 1 when an entry was rejected or merging halted (main is red).")
 
-        @Option(help: "Entries tested together (default: orch.queue.batchSize, else 4).") var batch: Int?
+        @Option(help: "Entries tested together (default: orch.queue.batchSize, else adaptive; 1: one at a time).") var batch: Int?
         @Option(help: "Re-runs of a failing test command (default: orch.queue.retries, else 0).") var retries: Int?
         @Option(help: "The test command (default: orch.testCommand).") var testCommand: String?
-        @Option(help: "Candidates tested at once, each on the one before (default: orch.queue.parallel, else 1; at most the cores).")
+        @Option(help: "Candidates tested at once, each on the one before (default: orch.queue.parallel, else automatic; at most the cores).")
         var parallel: Int?
         @OptionGroup var output: JSONOption
 
@@ -125,9 +127,12 @@ extension GitOrchRun.Queue {
             for entry in step.rejected {
                 console.print("rejected #\(entry.id) \(entry.branch): \(entry.reason.map { String($0.prefix { $0 != "\n" }) } ?? "")")
             }
+            // A round can merge some candidates and fail another: say both.
+            if !step.merged.isEmpty {
+                let merged = step.merged.map { "#\($0.id)" }.joined(separator: ",")
+                console.print("merged \(merged) into \(main) at \(step.merged.last?.mergedAs.map { String($0.prefix(12)) } ?? "")")
+            }
             switch step.kind {
-            case .merged:
-                console.print("merged \(tested) into \(main) at \(step.candidate.map { String($0.hex.prefix(12)) } ?? "")")
             case .failed where step.rejected.isEmpty: console.print("tests failed on \(tested): bisecting")
             case .mainMoved: console.print("\(main) moved while \(tested) was tested: testing again")
             case .halted(let reason): console.writeError("git-orch: \(reason)")

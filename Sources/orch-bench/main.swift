@@ -21,7 +21,7 @@ guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
 print("# orch-bench (\(quick ? "quick" : "full") run)\n")
 print("git-orch: `\(orchBinary)`; git: `\(try Shell.run("/usr/bin/git", ["--version"], in: "/").output.trimmingCharacters(in: .whitespacesAndNewlines))`; cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, queue, team);
+/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, conflicts, queue, team);
 /// `--queue` is the same as `--only queue`.
 func selected(_ name: String) -> Bool {
     only == nil && !CommandLine.arguments.contains("--queue") || only == name || name == "queue" && CommandLine.arguments.contains("--queue")
@@ -32,5 +32,6 @@ if selected("updates") { try UpdateThroughputBenchmark.run(quick: quick) }
 if selected("ready") { try ReadyBenchmark.run(sizes: quick ? [10_000] : [10_000, 100_000]) }
 if selected("claims") { try ConcurrentClaimBenchmark.run(processes: 16, tasks: 300) }
 if selected("sync") { try SyncBenchmark.run(quick: quick) }
+if selected("conflicts") { try ConflictBenchmark.run(quick: quick) }
 if selected("queue") { try QueueBenchmark.run() }
 if selected("team") { try TeamBenchmark.run(quick: quick) }

@@ -69,10 +69,12 @@ import Testing
         // The tasks followed their work.
         let graph = try tasks.snapshot().graph
         for name in ["good-a", "good-b", "slow"] { #expect(graph[taskOf[name]!]?.status == .done) }
-        for name in ["clash", "bad"] {
-            #expect(graph[taskOf[name]!]?.status == .open)
-            #expect(graph[taskOf[name]!]?.assignee == nil)
-        }
+        // Failing work goes back to open; conflicting work stays with its worker, whose agent
+        // resolves the conflict on its branch (ConflictRetryPolicy).
+        #expect(graph[taskOf["bad"]!]?.status == .open)
+        #expect(graph[taskOf["bad"]!]?.assignee == nil)
+        #expect(graph[taskOf["clash"]!]?.status == .claimed)
+        #expect(graph[taskOf["clash"]!]?.assignee == "w-clash")
         #expect(try queue.status().active.isEmpty)
         // The scratch worktrees are gone.
         #expect(try fixture.repo.git("worktree", "list").split(separator: "\n").count == 1)

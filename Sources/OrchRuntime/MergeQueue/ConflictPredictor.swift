@@ -1,18 +1,35 @@
 public import GitKit
 
 /// Finds, before anyone merges, which active branches would conflict: every pair of worker
-/// branches, and each with the protected branch, merged in memory (no checkout, no ref moves).
+/// branches, and each with the protected branch (no checkout, no ref moves).
 /// The scheduler can keep colliding tasks apart, and workers can rebase early.
+///
+/// Merging every pair in memory costs a walk of the whole tree per pair. Instead each branch's
+/// changed paths since the pair's merge base come from a tree diff that skips unchanged folders
+/// (cached per base and tip), and only pairs whose changed paths meet (the same path, or a file on
+/// one side where the other has a folder) are merged in memory. Two branches that touch disjoint
+/// paths always merge cleanly, so the answers are those of merging every pair. Results are kept
+/// in `memo` by the pair's tips: an unchanged pair is never examined twice while the memo lives.
 public struct ConflictPredictor {
     public let repository: Repository
+    public let memo: ConflictMemo
 
-    public init(repository: Repository) { self.repository = repository }
+    public init(repository: Repository, memo: ConflictMemo = ConflictMemo()) {
+        self.repository = repository
+        self.memo = memo
+    }
 
     /// Two branches whose merge would stop on conflicts in `paths`.
     public struct Collision: Sendable, Equatable {
         public var first: String
         public var second: String
         public var paths: [String]
+
+        public init(first: String, second: String, paths: [String]) {
+            self.first = first
+            self.second = second
+            self.paths = paths
+        }
     }
 
     public struct Report: Sendable, Equatable {
@@ -26,7 +43,7 @@ public struct ConflictPredictor {
         try repository.references(matching: "refs/heads/orch/*").map { String($0.name.dropFirst("refs/heads/".count)) }
     }
 
-    /// Merges every pair of `branches` (default: the worker branches) and each with `mainBranch`.
+    /// Checks every pair of `branches` (default: the worker branches) and each with `mainBranch`.
     /// Branches already merged into main, or equal to it, cannot collide and are skipped.
     public func predict(mainBranch: String, branches: [String]? = nil) throws(GitError) -> Report {
         let names: [String]
@@ -38,21 +55,129 @@ public struct ConflictPredictor {
             if let main, try repository.isAncestor(tip, of: main) { continue }
             tips.append((name, tip))
         }
+        memo.beginRound()
         var collisions: [Collision] = []
         if let main {
             for (name, tip) in tips {
-                if case .conflicts(let paths) = try repository.merge(ours: main, theirs: tip) {
-                    collisions.append(Collision(first: mainBranch, second: name, paths: paths))
-                }
+                let paths = try conflicts(main, tip)
+                if !paths.isEmpty { collisions.append(Collision(first: mainBranch, second: name, paths: paths)) }
             }
         }
         for (index, (name, tip)) in tips.enumerated() {
             for (other, otherTip) in tips[(index + 1)...] {
-                if case .conflicts(let paths) = try repository.merge(ours: tip, theirs: otherTip) {
-                    collisions.append(Collision(first: name, second: other, paths: paths))
-                }
+                let paths = try conflicts(tip, otherTip)
+                if !paths.isEmpty { collisions.append(Collision(first: name, second: other, paths: paths)) }
             }
         }
+        memo.endRound(tips: Set(tips.map(\.1) + (main.map { [$0] } ?? [])))
         return Report(mainBranch: mainBranch, branches: tips.map(\.0), collisions: collisions)
+    }
+
+    /// The paths a merge of `theirs` into `ours` would stop on; empty when it is clean.
+    func conflicts(_ ours: OID, _ theirs: OID) throws(GitError) -> [String] {
+        let key = ConflictMemo.PairKey(ours: ours, theirs: theirs)
+        if let known = memo.pair(key) { return known }
+        var paths: [String] = []
+        if try mayConflict(ours, theirs) {
+            memo.merges += 1
+            if case .conflicts(let found) = try repository.merge(ours: ours, theirs: theirs) { paths = found }
+        }
+        memo.setPair(key, paths)
+        return paths
+    }
+
+    /// False only when the two sides provably touch disjoint paths since their one merge base.
+    /// Several merge bases (criss-cross history) or none: merge to be sure.
+    private func mayConflict(_ ours: OID, _ theirs: OID) throws(GitError) -> Bool {
+        let bases = try repository.mergeBases(ours, theirs)
+        guard bases.count == 1 else { return true }
+        let left = try changes(from: bases[0], to: ours)
+        let right = try changes(from: bases[0], to: theirs)
+        return left.meets(right)
+    }
+
+    private func changes(from base: OID, to tip: OID) throws(GitError) -> ChangedPaths {
+        let key = ConflictMemo.PairKey(ours: base, theirs: tip)
+        if let known = memo.changes(key) { return known }
+        memo.diffs += 1
+        let changed = ChangedPaths(try repository.changedPaths(from: try repository.commit(base).tree, to: try repository.commit(tip).tree))
+        memo.setChanges(key, changed)
+        return changed
+    }
+}
+
+/// The files one side of a merge changed, with every folder above them.
+struct ChangedPaths: Sendable {
+    var files: Set<String>
+    var folders: Set<String>
+
+    init(_ paths: [String]) {
+        files = Set(paths)
+        folders = []
+        for path in paths {
+            var current = Substring(path)
+            while let slash = current.lastIndex(of: "/") {
+                current = current[..<slash]
+                if !folders.insert(String(current)).inserted { break }
+            }
+        }
+    }
+
+    /// Whether a merge with `other` could meet a conflict: both touch one path, or one side
+    /// touches a path the other has as a folder (file/folder conflicts).
+    func meets(_ other: ChangedPaths) -> Bool {
+        let (small, large) = files.count <= other.files.count ? (self, other) : (other, self)
+        for path in small.files where large.files.contains(path) || large.folders.contains(path) { return true }
+        for path in large.files where small.folders.contains(path) { return true }
+        return false
+    }
+}
+
+/// What conflict prediction has worked out, kept between calls by its owner (the supervisor
+/// keeps one for the team's life): results by the pair of tips, changed paths by base and tip.
+/// Pairs not looked at in the latest round, and changes of old tips, are dropped, so it holds
+/// only current branches.
+/// Not thread-safe: one owner, one thread.
+public final class ConflictMemo {
+    struct PairKey: Hashable {
+        var ours: OID
+        var theirs: OID
+    }
+
+    private var pairs: [PairKey: [String]] = [:]
+    private var changed: [PairKey: ChangedPaths] = [:]
+    private var usedPairs: Set<PairKey> = []
+    /// In-memory merges run since this memo was made (tests and benchmarks read it).
+    public internal(set) var merges = 0
+    /// Tree diffs run since this memo was made.
+    public internal(set) var diffs = 0
+
+    public init() {}
+
+    func pair(_ key: PairKey) -> [String]? {
+        guard let known = pairs[key] else { return nil }
+        usedPairs.insert(key)
+        return known
+    }
+
+    func setPair(_ key: PairKey, _ paths: [String]) {
+        pairs[key] = paths
+        usedPairs.insert(key)
+    }
+
+    func changes(_ key: PairKey) -> ChangedPaths? {
+        changed[key]
+    }
+
+    func setChanges(_ key: PairKey, _ paths: ChangedPaths) {
+        changed[key] = paths
+    }
+
+    func beginRound() { usedPairs = [] }
+
+    /// Drops the pairs not looked at this round and the changes of tips no longer current.
+    func endRound(tips: Set<OID>) {
+        pairs = pairs.filter { usedPairs.contains($0.key) }
+        changed = changed.filter { tips.contains($0.key.theirs) }
     }
 }

@@ -6,9 +6,11 @@ public import OrchStore
 /// The merge queue: keeps the protected branch (usually main) moving only to commits whose exact
 /// tree passed the project's tests.
 ///
-/// Each step takes a group of queued entries (a batch, or half of a failed batch), merges them in
-/// memory onto the protected branch (libgit2, no checkout; a conflicting entry is rejected with
-/// its paths), checks the result out in a scratch worktree, runs the test command there, records
+/// Each step (a round, planned by `QueuePlanner`) takes groups of queued entries (batches sized
+/// from the recent failure rate, or parts of a red batch being bisected), merges each in memory
+/// onto the protected branch or onto the candidate before it (speculation: tested in parallel
+/// lanes; libgit2, no checkout; a conflicting entry is rejected with its paths), checks each out
+/// in a scratch worktree, runs the test command there (not for a tree already tested), records
 /// the outcome as a note on the candidate commit, and moves the protected branch by
 /// compare-and-swap only when green. If the branch moved meanwhile the swap fails and the group is
 /// tested again on the new head: nothing is ever merged on a stale test.
@@ -19,10 +21,13 @@ public final class MergeQueue {
     public let store: QueueStore
     public var configuration: MergeQueueConfiguration
     let tasks: TaskStore
-    private var planner: QueuePlanner
-    /// Trees already tested red in this process: after the first half of a red batch merges, the
-    /// second half on the new head is the very same tree, so it is known red without a run.
-    var redTrees: [OID: QueueTestRecord] = [:]
+    var planner: QueuePlanner
+    /// Trees already tested in this process, green or red: after the first part of a red batch
+    /// merges, the rest on the new head is the very same tree, so it is known red without a run.
+    var knownTrees: [OID: QueueTestRecord] = [:]
+    /// CPU seconds a test run used per second of its wall time, averaged over the rounds so far
+    /// (nil before the first): how many lanes the cores allow.
+    var coreShare: Double?
     private var runLock: RunLock?
 
     public init(repository: Repository, configuration: MergeQueueConfiguration? = nil, clock: @escaping () -> Timestamp = SystemClock.now) {
@@ -113,8 +118,8 @@ public final class MergeQueue {
         return report
     }
 
-    /// One step: build the next candidate (or, with `parallelism` above 1, a chain of candidates,
-    /// each on top of the one before), test them, and move main along the green ones in order.
+    /// One step: one round of candidates (`MergeQueueRound.swift`): built, tested at once, and
+    /// main moved along the green ones in order.
     public func processNext() throws(MergeQueueError) -> QueueStep {
         try holdRunLock()
         guard let command = configuration.testCommand else { throw .noTestCommand }
@@ -124,103 +129,7 @@ public final class MergeQueue {
         if let reason = haltReason(head: base, record: try storeCall { () throws(StoreError) in try store.testRecord(on: base) }) {
             return QueueStep(kind: .halted(reason))
         }
-        // Entries left `testing` by a crashed run count as queued: this process holds the run lock.
-        let entries = try entries()
-        planner.batchSize = max(1, configuration.batchSize)  // the configuration may change between steps
-        var queued = entries.filter { $0.state.isActive }.map(\.id)
-        var groups: [[Int]] = []
-        for _ in 0..<max(1, min(configuration.parallelism, ProcessInfo.processInfo.activeProcessorCount)) {
-            let group = planner.nextGroup(queued: queued)
-            if group.isEmpty { break }
-            groups.append(group)
-            queued.removeAll { group.contains($0) }
-        }
-        if groups.isEmpty { return QueueStep(kind: .idle) }
-
-        // Speculation: group k is built on the candidate of group k-1, as if it were green.
-        var step = QueueStep(kind: .noCandidate)
-        var candidates: [Candidate] = []
-        var onto = base
-        building: for (index, group) in groups.enumerated() {
-            let members = group.compactMap { id in entries.first { $0.id == id } }
-            switch try buildCandidate(members, onto: onto, speculative: index > 0, step: &step) {
-            case .built(let candidate):
-                candidates.append(candidate)
-                onto = candidate.commit
-            case .empty: continue
-            case .stopped:
-                // A conflict with a speculative base may vanish if that base fails: build it for real later.
-                for later in groups[index...].reversed() { planner.retry(later) }
-                break building
-            }
-        }
-        guard !candidates.isEmpty else { return step }
-        step.tested = candidates.flatMap { $0.members.map(\.id) }
-        let (records, runs) = try test(candidates, command: command)
-        step.testRuns = runs
-
-        for (index, candidate) in candidates.enumerated() {
-            let record = records[index]
-            let members = candidate.members
-            let later = Array(candidates[(index + 1)...])
-            step.candidate = candidate.commit
-            guard record.passed else {
-                redTrees[candidate.tree] = record
-                try requeue(later, reason: "it was tested on top of entries that failed; it is tested again")
-                try fail(candidate, record: record, step: &step)
-                return step
-            }
-            let moved = try gitCall { () throws(GitError) in
-                try repository.compareAndSwapReference(
-                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
-            }
-            guard moved else {
-                step.kind = .mainMoved
-                try requeue([candidate] + later, reason: "\(configuration.mainBranch) moved while this was tested; it is tested again on the new head")
-                return step
-            }
-            step.kind = .merged
-            let merged = try mark(members, "merged #\(list(members)) as \(candidate.commit.hex.prefix(12))") {
-                $0.state = .merged
-                $0.mergedAs = candidate.commit.hex
-                $0.reason = nil
-            }
-            step.merged += merged
-            for entry in merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
-        }
-        return step
-    }
-
-    /// A red candidate: reject its culprit, or split it for bisection.
-    private func fail(_ candidate: Candidate, record: QueueTestRecord, step: inout QueueStep) throws(MergeQueueError) {
-        let members = candidate.members
-        let short = candidate.commit.hex.prefix(12)
-        step.kind = .failed
-        switch planner.failed(members.map(\.id)) {
-        case .culprit(let id):
-            let reason = "tests failed: '\(record.command)' exited \(record.exitStatus)"
-                + (record.retries > 0 ? " (\(record.attempts.count) attempts)" : "")
-                + " on \(short) (git notes --ref=orch/tests show \(short))"
-                + Self.lastLines(record.logTail)
-            step.rejected += try reject(members.filter { $0.id == id }, reason: reason, conflicts: [])
-        case .split(let first, let second):
-            let halves = [first, second].map { $0.map(String.init).joined(separator: ",") }
-            try mark(members, "bisect #\(list(members)) into #\(halves[0]) and #\(halves[1])") {
-                $0.state = .queued
-                $0.reason = "its batch failed the tests; bisecting"
-            }
-        }
-    }
-
-    /// Puts the candidates' groups back at the front of the plan, in order, their entries queued.
-    private func requeue(_ candidates: [Candidate], reason: String) throws(MergeQueueError) {
-        guard !candidates.isEmpty else { return }
-        for candidate in candidates.reversed() { planner.retry(candidate.members.map(\.id)) }
-        let members = candidates.flatMap(\.members)
-        try mark(members, "re-test #\(list(members))") {
-            $0.state = .queued
-            $0.reason = reason
-        }
+        return try runRound(base: base, command: command, entries: try entries())
     }
 
     private func holdRunLock() throws(MergeQueueError) {

@@ -74,10 +74,12 @@ extension MergeQueue {
     }
 
     /// Tests the candidates, at once when there are several: each in its own scratch worktree. A
-    /// tree already known red is not run again. Every candidate gets its note. Returns the records
-    /// in the candidates' order and the number of test runs.
+    /// tree already tested with this command (green or red) is not run again. Every candidate gets
+    /// its note. Returns the records in the candidates' order and the number of test runs.
     func test(_ candidates: [Candidate], command: String) throws(MergeQueueError) -> ([QueueTestRecord], Int) {
-        var records: [QueueTestRecord?] = candidates.map { redTrees[$0.tree] }
+        var records: [QueueTestRecord?] = candidates.map { candidate in
+            knownTrees[candidate.tree].flatMap { $0.command == command ? $0 : nil }
+        }
         let toRun = candidates.indices.filter { records[$0] == nil }
         for index in toRun {
             let members = candidates[index].members
@@ -93,24 +95,37 @@ extension MergeQueue {
             let runner = configured
             let outcomes = OutcomeSlots(count: candidates.count)
             let work = jobs
+            let cpuBefore = ChildCPU.seconds()
             // The runs share nothing but the slots: no libgit2 handle is used off this thread.
             DispatchQueue.concurrentPerform(iterations: work.count) { job in
                 outcomes.set(work[job].0, runner.run(in: work[job].1))
             }
+            var wall = 0.0
             for index in toRun {
                 guard let outcome = outcomes.get(index) else { continue }
                 let candidate = candidates[index]
-                records[index] = QueueTestRecord(
+                wall += outcome.attempts.reduce(0) { $0 + $1.durationSeconds }
+                let record = QueueTestRecord(
                     command: command, attempts: outcome.attempts, logTail: outcome.logTail, tree: candidate.tree.hex,
                     base: candidate.base.hex, entries: candidate.members.map(\.id), time: store.clock())
+                records[index] = record
+                knownTrees[candidate.tree] = record
             }
+            noteCoreShare(cpuSeconds: ChildCPU.seconds() - cpuBefore, wallSeconds: wall)
         }
-        // Every candidate carries its note; a known-red tree's note is copied without a new run.
+        // Every candidate carries its note; a known tree's note is copied without a new run.
         for (index, candidate) in candidates.enumerated() {
             guard let record = records[index] else { continue }
             try storeCall { () throws(StoreError) in try store.recordTest(record, on: candidate.commit) }
         }
         return (records.map { $0! }, toRun.count)
+    }
+
+    /// Averages how much of a core one test run keeps busy, for the automatic lane count.
+    private func noteCoreShare(cpuSeconds: Double, wallSeconds: Double) {
+        guard wallSeconds > 0.01, cpuSeconds >= 0 else { return }
+        let share = cpuSeconds / wallSeconds
+        coreShare = coreShare.map { ($0 + share) / 2 } ?? share
     }
 
     func reject(_ entries: [QueueEntry], reason: String, conflicts: [String]) throws(MergeQueueError) -> [QueueEntry] {
@@ -121,10 +136,13 @@ extension MergeQueue {
             $0.conflicts = conflicts
         }
         // The task goes back to open so its worker (or another) picks it up with the reason,
-        // until it has used its attempts.
+        // until it has used its attempts. Work rejected for conflicts stays with its worker
+        // instead, whose agent resolves them on its branch (`ConflictRetryPolicy`).
         let graph = try? tasks.snapshot().graph
+        let all = try conflicts.isEmpty ? [] : self.entries()
         for entry in rejected {
             guard let task = entry.task else { continue }
+            if entry.worker != nil, ConflictRetryPolicy.resolvesOnBranch(task, entries: all, retries: configuration.conflictRetries) { continue }
             let attempts = graph?[task]?.attempts ?? 0
             if attempts >= configuration.maxAttempts {
                 _ = try? tasks.apply(.fail(task, reason: String("rejected by the merge queue \(attempts) times: \(reason)".prefix(3000))))

@@ -53,6 +53,8 @@ public final class Supervisor {
     var lastConflictCheck = Date()
     /// Collisions already announced (first second paths), so each is said once.
     var knownConflicts: Set<String> = []
+    /// Conflict prediction's results by branch tips: an unchanged pair is not merged again.
+    let conflictMemo = ConflictMemo()
     let started = Timestamp.now()
 
     public init(repository: Repository, settings: RuntimeSettings, options: Options) throws(RuntimeError) {

@@ -20,6 +20,10 @@ struct QueueHandoff {
     }
 
     func enqueue(_ task: Task) throws(RuntimeError) -> QueueEntry {
+        let unresolved = try ConflictMerge.pathsWithMarkers(worktree: worktree, mainBranch: mainBranch)
+        guard unresolved.isEmpty else {
+            throw .invalidInput("conflict markers are left in \(unresolved.joined(separator: ", ")); resolve them before the work can be merged")
+        }
         do { return try queue.enqueue(branch: record.branch, task: task.id, worker: record.name) } catch {
             throw .invalidInput("merge queue: \(error.description)")
         }
@@ -32,8 +36,10 @@ struct QueueHandoff {
     }
 
     /// Brings the branch up to main before a task: fast-forward when everything on it is merged;
-    /// when its work was rejected, keep that work under a ref and start again from main. Returns
-    /// the rejection reasons by task, for the next attempt's prompt.
+    /// when its work was rejected, keep that work under a ref and start again from main, or, when
+    /// it was rejected for conflicts with tries left (`orch.conflictRetries`), merge main into it
+    /// with the markers committed for the agent to resolve (`ConflictMerge`). Returns the
+    /// rejection reasons by task, for the next attempt's prompt.
     func catchUp() throws(RuntimeError) -> [TaskID: String] {
         let git = GitCLI(directory: worktree)
         guard try hasUnmergedWork() else {
@@ -47,9 +53,18 @@ struct QueueHandoff {
         guard mine.contains(where: { $0.tip == head && $0.state == .rejected }),
               !mine.contains(where: { $0.state.isActive }) else { return [:] }
         try git.run(["update-ref", "-m", "git-orch: rejected by the merge queue", "refs/orch-rejected/\(record.name)/\(head.prefix(12))", head])
-        try git.run(["reset", "-q", "--hard", mainBranch])
         var reasons: [TaskID: String] = [:]
-        for entry in mine where entry.state == .rejected && entry.tip == head {
+        let rejected = mine.filter { $0.state == .rejected && $0.tip == head }
+        // Rejected for conflicts, with tries left: the agent resolves them on this branch.
+        let retries = queue.configuration.conflictRetries
+        if let task = rejected.compactMap(\.task).first,
+           ConflictRetryPolicy.resolvesOnBranch(task, entries: entries, retries: retries) {
+            let guidance = try ConflictMerge(worktree: worktree, mainBranch: mainBranch, branch: record.branch).prepare()
+            reasons[task] = (rejected.first { $0.task == task }?.reason ?? "conflicts with \(mainBranch)") + "\n\n" + guidance
+            return reasons
+        }
+        try git.run(["reset", "-q", "--hard", mainBranch])
+        for entry in rejected {
             if let task = entry.task { reasons[task] = entry.reason ?? "rejected by the merge queue" }
         }
         return reasons
