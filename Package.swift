@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(name: "git-orch-catalog", dependencies: ["GitOrchCatalogCLI", "GitOrchCLI"], swiftSettings: strictSettings),
         .executableTarget(
             name: "git-orch-mcp",
-            dependencies: ["GitOrchCLI", "GitOrchCatalogCLI", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["GitOrchCLI", "GitOrchCatalogCLI", "OrchRuntime", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strictSettings
         ),
         // The dashboard (HTTP + WebSocket) lives in its own executable so NIO stays out of the others.

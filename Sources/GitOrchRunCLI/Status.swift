@@ -30,7 +30,7 @@ extension GitOrchRun {
             let rows = status.workers.map { worker in
                 [worker.name, worker.state, worker.task.map { String($0.prefix(8)) + " " + (worker.taskTitle ?? "") } ?? "-",
                  "\(worker.tasksDone)", String(format: "$%.2f", worker.costUSD) + (worker.budgetUSD.map { String(format: " / $%.2f", $0) } ?? ""),
-                 worker.reason ?? ""]
+                 [worker.reason, worker.confinement].compactMap { $0 }.joined(separator: "; ")]
             }
             context.console.print(TextTable.render(["WORKER", "STATE", "TASK", "DONE", "COST", "NOTE"], rows, style: style) { _, cell in cell })
             let tasks = status.tasks

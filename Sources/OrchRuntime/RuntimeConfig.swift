@@ -91,6 +91,8 @@ public struct RuntimeSettings: Sendable {
     /// Automatic handoff: at this share of the model's context window, or after this many tasks.
     public var handoffContextPercent: Double
     public var handoffAfterTasks: Int?
+    /// Whether agents run inside bubblewrap (`orch.sandbox`: auto, bwrap, off).
+    public var sandbox: SandboxMode
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -122,6 +124,7 @@ public struct RuntimeSettings: Sendable {
         conflictSeconds = try config.number("orch.conflictSeconds", default: 30, range: 1...86_400)
         let missionTests = ProcessInfo.processInfo.environment["GIT_ORCH_TEST_COMMAND"].map { !$0.isEmpty } ?? false
         mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil || missionTests)
+        sandbox = try SandboxMode(config)
         handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
         handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
     }

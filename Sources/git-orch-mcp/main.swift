@@ -6,6 +6,10 @@ import Glibc
 import GitOrchCatalogCLI
 import GitOrchCLI
 import MCP
+import OrchRuntime
+
+// Inside a worker's sandbox the state is read-only: relay to the server the worker runs outside.
+if let socket = McpBridge.socketPath { exit(McpBridge.relay(to: socket)) }
 
 let toolbox: OrchToolbox
 do {

@@ -22,16 +22,24 @@ public final class FakeAgents: @unchecked Sendable {
     }
 
     /// The environment for `git orch start`: fake agents first on PATH, and the built binaries.
+    /// The fake agent logs its runs outside its worktree, which the sandbox forbids, so these
+    /// runs are unconfined (`orch.sandbox off` through git's environment configuration, which
+    /// outranks the repository's); SandboxTests confine theirs with `confinedEnvironment`.
     public var environment: [String: String] {
-        let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
-        return [
-            "PATH": "\(bin):\(binaries):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+        confinedEnvironment.merging([
             "FAKE_AGENT_LOG": logPath,
             "FAKE_AGENT_STATE": statePath,
             // The fake claude does not mind root, but the preflight does for the claude preset
-            // (--dangerously-skip-permissions): these tests say the machine is a sandbox.
+            // (--dangerously-skip-permissions) when unconfined: these tests say the machine is a sandbox.
             "IS_SANDBOX": "1",
-        ]
+            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "orch.sandbox", "GIT_CONFIG_VALUE_0": "off",
+        ]) { $1 }
+    }
+
+    /// Fake agents first on PATH, and the built binaries; nothing logged outside the worktree.
+    public var confinedEnvironment: [String: String] {
+        let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
+        return ["PATH": "\(bin):\(binaries):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
     }
 
     /// The logged runs, in order.

@@ -146,6 +146,7 @@ function renderWorker(pane) {
     ['agent', worker.agent], ['model', worker.model || 'the agent\'s default'],
     ['budget', worker.budgetUSD ? money(worker.budgetUSD) : 'none'], ['roles', worker.roles.length ? worker.roles.join(', ') : 'any'],
     ['branch', worker.branch], ['pid', worker.pid || '–'], ['restarts', worker.restarts], ['failures', worker.failures],
+    ['confinement', worker.confinement || '–'],
   ].flatMap(([key, value]) => [el('dt', { textContent: key }), el('dd', { textContent: String(value) })]),
   el('p', { className: 'hint', textContent: 'Kept in refs/orch/workers; change them with git orch start --model, --budget or --roles.' }));
 }

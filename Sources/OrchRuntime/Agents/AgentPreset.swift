@@ -61,13 +61,18 @@ public struct AgentPreset: Codable, Sendable, Equatable {
     /// Added when the worker offers git-orch's MCP server (`git orch mcp`) to the agent;
     /// `{mcp_config}` is the path of an MCP client configuration naming it. nil: not offered.
     public var mcp: [String]?
+    /// Where the CLI keeps its login and settings (`~/.claude`, `$CODEX_HOME`): bound read-write
+    /// into the sandbox, where nothing else of the user's home is visible. `~/` is the user's
+    /// home, `$NAME` an environment variable (skipped when unset); missing paths are skipped.
+    public var sandboxPaths: [String] = []
 
     public init(
         name: String, command: [String], prompt: PromptDelivery, output: AgentOutputFormat,
         newSession: [String] = [], resume: [String]? = nil, model: [String] = [], inputPatterns: [String] = [],
-        contextWindow: Int? = nil, pricing: ModelPricing? = nil, mcp: [String]? = nil
+        contextWindow: Int? = nil, pricing: ModelPricing? = nil, mcp: [String]? = nil, sandboxPaths: [String] = []
     ) {
         self.mcp = mcp
+        self.sandboxPaths = sandboxPaths
         self.name = name
         self.command = command
         self.prompt = prompt

@@ -32,7 +32,9 @@ extension AgentPreset {
         contextWindow: 200_000,
         // Sonnet's list price; the result line carries the real cost, this prices live progress.
         pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3),
-        mcp: ["--mcp-config", "{mcp_config}"]
+        mcp: ["--mcp-config", "{mcp_config}"],
+        // Its login (refreshed tokens), settings and sessions.
+        sandboxPaths: ["~/.claude", "~/.claude.json"]
     )
 
     /// `codex exec --json` prints JSON events; `-s workspace-write` lets it edit and run commands
@@ -54,7 +56,8 @@ extension AgentPreset {
         contextWindow: 272_000,
         pricing: ModelPricing(inputPerMillion: 1.25, outputPerMillion: 10, cachedInputPerMillion: 0.125),
         // Codex takes its MCP servers as config overrides rather than a file.
-        mcp: ["-c", #"mcp_servers.git-orch.command="git""#, "-c", #"mcp_servers.git-orch.args=["orch","mcp"]"#]
+        mcp: ["-c", #"mcp_servers.git-orch.command="git""#, "-c", #"mcp_servers.git-orch.args=["orch","mcp"]"#],
+        sandboxPaths: ["$CODEX_HOME", "~/.codex"]
     )
 
     /// aider sends one message from the file and exits. `--yes-always` answers its confirmations,
@@ -72,7 +75,9 @@ extension AgentPreset {
         newSession: [],
         resume: nil,
         model: ["--model", "{model}"],
-        inputPatterns: [#"\(Y\)es/\(N\)o"#] + genericInputPatterns
+        inputPatterns: [#"\(Y\)es/\(N\)o"#] + genericInputPatterns,
+        // Its settings files and its cache and analytics folder.
+        sandboxPaths: ["~/.aider.conf.yml", "~/.aider.model.settings.yml", "~/.aider.model.metadata.json", "~/.aider", "~/.env"]
     )
 
     /// Prompts that mean "waiting for an answer" in most CLIs: `[y/N]`, `(yes/no)`, a question,

@@ -3,7 +3,7 @@ import OrchCatalog
 
 /// User presets in `.orch/agents.json`: `{"name": {preset fields}}`, the fields as in
 /// `AgentPreset` (`command`, `prompt`, `output`, `newSession`, `resume`, `model`,
-/// `inputPatterns`, `contextWindow`, `pricing`). Argument lists may be given as one string, split
+/// `inputPatterns`, `contextWindow`, `pricing`, `sandboxPaths`). Argument lists may be given as one string, split
 /// like a shell splits words; `"resume": null` means the agent cannot resume. Fields fill in over
 /// the built-in preset of the same name.
 enum FilePresets {
@@ -43,6 +43,7 @@ enum FilePresets {
             case "newSession": fields.newSession = try words(value, source: source, field: field)
             case "resume": fields.resume = .some(value == .null ? nil : try words(value, source: source, field: field))
             case "model": fields.model = try words(value, source: source, field: field)
+            case "sandboxPaths": fields.sandboxPaths = try words(value, source: source, field: field)
             case "inputPatterns":
                 if case .string(let pattern) = value { fields.inputPatterns = [pattern] }
                 else { fields.inputPatterns = try strings(value, source: source, field: field) }

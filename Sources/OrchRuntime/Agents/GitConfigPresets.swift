@@ -14,6 +14,7 @@ import Foundation
 ///         inputPrice = 3                  # USD per million tokens, for agents that print no cost
 ///         outputPrice = 15
 ///         cachedInputPrice = 0.3
+///         sandboxPaths = ~/.mytool $MYTOOL_HOME   # its login and settings, writable in the sandbox
 ///
 /// Keys fill in over the built-in preset of the same name, so `orch.agent.claude.model` alone
 /// adjusts claude. Variable names are matched case-insensitively, as git does.
@@ -47,6 +48,7 @@ enum GitConfigPresets {
                 let words = try AgentPreset.splitWords(value, source: source, field: "resume")
                 fields.resume = .some(words.isEmpty ? nil : words)
             case "model": fields.model = try AgentPreset.splitWords(value, source: source, field: "model")
+            case "sandboxpaths": fields.sandboxPaths = try AgentPreset.splitWords(value, source: source, field: "sandboxPaths")
             case "inputpattern", "inputpatterns": fields.inputPatterns = [value]
             case "contextwindow":
                 guard let tokens = Int(value.trimmingCharacters(in: .whitespaces)) else {

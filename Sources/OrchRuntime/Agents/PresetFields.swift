@@ -1,7 +1,7 @@
 /// The fields one layer of user configuration sets for a preset; nil leaves the layer below
 /// (the built-in of the same name, or the defaults) as it is.
 struct PresetFields: Sendable {
-    static let names = ["command", "prompt", "output", "newSession", "resume", "model", "inputPatterns", "contextWindow", "pricing"]
+    static let names = ["command", "prompt", "output", "newSession", "resume", "model", "inputPatterns", "contextWindow", "pricing", "sandboxPaths"]
 
     var command: [String]?
     var prompt: PromptDelivery?
@@ -13,6 +13,7 @@ struct PresetFields: Sendable {
     var inputPatterns: [String]?
     var contextWindow: Int??
     var pricing: ModelPricing??
+    var sandboxPaths: [String]?
 
     /// This layer on top of `base`. Without a base the command is required, the prompt goes where
     /// the command's placeholders say (stdin when none), and the output is plain text.
@@ -34,12 +35,13 @@ struct PresetFields: Sendable {
             contextWindow: contextWindow ?? base?.contextWindow,
             pricing: pricing ?? base?.pricing,
             // Not a user field: a preset layered over a built-in keeps its way of taking MCP.
-            mcp: base?.mcp
+            mcp: base?.mcp,
+            sandboxPaths: sandboxPaths ?? base?.sandboxPaths ?? []
         )
     }
 
     var isEmpty: Bool {
         command == nil && prompt == nil && output == nil && newSession == nil && resume == nil && model == nil
-            && inputPatterns == nil && contextWindow == nil && pricing == nil
+            && inputPatterns == nil && contextWindow == nil && pricing == nil && sandboxPaths == nil
     }
 }

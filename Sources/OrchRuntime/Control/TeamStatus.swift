@@ -21,10 +21,12 @@ public struct TeamStatus: Codable, Sendable, Equatable {
         public var branch: String
         /// Why the worker is offline or paused, when it is.
         public var reason: String?
+        /// How its agents run: "sandbox: bwrap" or "unconfined: <why>" (nil: not running).
+        public var confinement: String?
 
         public init(name: String, color: String, hex: String, state: String, pid: Int32?, task: String?, taskTitle: String?,
                     tasksDone: Int, failures: Int, restarts: Int, costUSD: Double, budgetUSD: Double?, roles: [String],
-                    agent: String, model: String?, branch: String, reason: String?) {
+                    agent: String, model: String?, branch: String, reason: String?, confinement: String? = nil) {
             self.name = name
             self.color = color
             self.hex = hex
@@ -42,6 +44,7 @@ public struct TeamStatus: Codable, Sendable, Equatable {
             self.model = model
             self.branch = branch
             self.reason = reason
+            self.confinement = confinement
         }
     }
 

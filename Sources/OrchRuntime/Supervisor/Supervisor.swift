@@ -56,6 +56,8 @@ public final class Supervisor {
     /// Conflict prediction's results by branch tips: an unchanged pair is not merged again.
     let conflictMemo = ConflictMemo()
     let started = Timestamp.now()
+    /// Whether the agents run in bubblewrap: decided once per start (`orch.sandbox`).
+    var confinement: Confinement = .unconfined(reason: "not started")
 
     public init(repository: Repository, settings: RuntimeSettings, options: Options) throws(RuntimeError) {
         guard let root = repository.workingDirectory else { throw .invalidInput("git orch start needs a repository with a working tree, not a bare one") }
@@ -77,6 +79,7 @@ public final class Supervisor {
         mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
         let config = RuntimeConfig.load(in: repositoryRoot)
+        confinement = try Sandbox.confinement(for: settings.sandbox)
         // Nothing is claimed before every worker's agent is known to be able to run here.
         let team = try preflight(TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now()), config: config)
         try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", "))
@@ -88,6 +91,9 @@ public final class Supervisor {
         // Agents whose worker died re-parent to us rather than to init, so we can reap them.
         _ = orch_set_child_subreaper()
         emit(RuntimeEvent(.supervisorStarted, message: "\(team.count) workers on \(mainBranch)"))
+        if case .unconfined(let reason) = confinement, settings.sandbox == .auto {
+            emit(RuntimeEvent(.warning, message: "agents run unconfined: \(reason) (orch.sandbox auto; see docs/sandbox.md)"))
+        }
         handles = team.map(WorkerHandle.init)
         for handle in handles { spawn(handle) }
         let status = loop()
@@ -197,7 +203,8 @@ public final class Supervisor {
         options.stdout = .descriptor(fromWorker[1])
         options.stderr = .path(paths.logs + "/\(handle.record.name).worker.log", flags: O_WRONLY | O_CREAT | O_APPEND)
         options.processGroup = teamGroup ?? 0
-        options.environment = ["GIT_ORCH_MAIN_BRANCH": mainBranch]
+        options.environment = ["GIT_ORCH_MAIN_BRANCH": mainBranch, Confinement.environmentKey: confinement.environmentValue]
+        handle.confinement = confinement.description
         // A budget from the mission (not from git config) reaches the workers this way.
         if let budget = settings.teamBudgetUSD { options.environment["GIT_ORCH_TEAM_BUDGET"] = String(budget) }
         var pid: Int32?

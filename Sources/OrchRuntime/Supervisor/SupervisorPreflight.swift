@@ -12,7 +12,7 @@ extension Supervisor {
             let record = checked[index]
             let preset = try Self.preset(for: record, config: config, root: repositoryRoot)
             if versions[record.agent] == nil {
-                let findings = AgentPreflight.check(AgentPreflight.Input(preset: preset))
+                let findings = AgentPreflight.check(AgentPreflight.Input(preset: preset, runsAsUID: confinement.isConfined ? SandboxIdentity.current.uid : nil))
                 if let problem = findings.first(where: { $0.status == .problem }) { throw .agent(problem.description) }
                 versions[record.agent] = .some(findings.compactMap(\.version).first)
             }

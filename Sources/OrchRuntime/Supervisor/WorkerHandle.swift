@@ -26,6 +26,8 @@ final class WorkerHandle {
     /// Crashes since the last finished task; too many in a row and the worker goes offline.
     var crashesInARow = 0
     var reason: String?
+    /// How its agents run (`Confinement`), decided once per start.
+    var confinement: String?
     /// Stop was asked: do not restart when it exits.
     var stopping = false
     /// Removed by `scale`: its record is retired once it has stopped.
@@ -101,6 +103,6 @@ final class WorkerHandle {
             name: record.name, color: record.color.name, hex: record.color.hex, state: state.rawValue, pid: pid,
             task: task, taskTitle: taskTitle, tasksDone: tasksDone, failures: failures, restarts: restarts,
             costUSD: costUSD, budgetUSD: record.budgetUSD, roles: record.roles, agent: record.agent, model: record.model,
-            branch: record.branch, reason: reason)
+            branch: record.branch, reason: reason, confinement: confinement)
     }
 }

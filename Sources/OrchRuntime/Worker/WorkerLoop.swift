@@ -22,6 +22,7 @@ public final class WorkerLoop {
     let mainBranch: String
     let repositoryRoot: String
     private var worktree = ""
+    private var sandbox: WorkerSandbox?
     private var paused = false
     private var stopRequest: (release: Bool, Void)?
     private var breaker: CircuitBreaker
@@ -56,6 +57,9 @@ public final class WorkerLoop {
             try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: paths.prompts, withIntermediateDirectories: true)
             try saveLeftovers()
+            sandbox = try WorkerSandbox(confinement: WorkerSandbox.confinement(settings: settings), worker: record.name, preset: preset,
+                                        worktree: worktree, repositoryRoot: repositoryRoot, paths: paths,
+                                        offerMCP: settings.offerMCP, mcpConfig: mcpConfigFile())
         } catch {
             // Maybe passing (a lock, a busy disk): exit as a crash, so the supervisor retries a few
             // times with backoff before it takes the worker offline with this message.
@@ -212,7 +216,9 @@ public final class WorkerLoop {
         agent.color = record.color.hex
         let outcome: AgentSession.Outcome
         do {
-            outcome = try agent.run(invocation, task: task.id, environment: ["GIT_ORCH_TASK": task.id.hex])
+            // Inside bubblewrap when the worker is confined (Sandbox/).
+            let (confined, environment) = try sandbox?.wrap(invocation, task: task.id, presetName: preset.name) ?? (invocation, [:])
+            outcome = try agent.run(confined, task: task.id, environment: environment.merging(["GIT_ORCH_TASK": task.id.hex]) { $1 })
         } catch {
             handBack(task, .environment(reason: error.description, offline: true))
             return false

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import GitKit
+import OrchTestSupport
+import Testing
+
+/// Agents in bubblewrap (`orch.sandbox`): an agent writes its own worktree and nothing else.
+@Suite(.serialized) struct SandboxTests {
+    static let needs = [TestDependency.program("bwrap")]
+
+    /// Tries everything a confused or prompt-injected model might (Tests/Fixtures/sandbox-probe-agent).
+    static let probeAgent = URL(fileURLWithPath: FakeAgents.fixture).deletingLastPathComponent().appendingPathComponent("sandbox-probe-agent").path
+
+    /// The project's test: build output in the worktree and in /tmp.
+    static let checkScript = """
+        #!/bin/sh
+        set -e
+        mkdir -p build
+        echo built > build/out.txt
+        scratch=/tmp/check-scratch-$$
+        echo scratch > "$scratch"
+        test "$(cat build/out.txt)" = built
+        test "$(cat "$scratch")" = scratch
+        rm -f "$scratch"
+        echo "tests passed"
+
+        """
+
+    @Test(.enabled(if: TestDependency.runnable(needs), Comment(rawValue: TestDependency.reason(needs))))
+    func anAgentReachingOutsideItsWorktreeFailsAtEveryTryWhileItsTaskIsMerged() throws {
+        try TestDependency.require(Self.needs)
+        let team = try TeamFixture()
+        let repo = team.repo
+        try Self.checkScript.write(toFile: repo.directory.file("check.sh"), atomically: true, encoding: .utf8)
+        try repo.git("add", "check.sh")
+        try repo.git("commit", "-q", "-m", "the project's test")
+        try repo.git("config", "orch.sandbox", "bwrap")
+        try repo.git("config", "orch.testCommand", "sh check.sh")
+        try repo.git("config", "orch.agent.probe.command", Self.probeAgent + " {prompt_file}")
+        try repo.git("config", "orch.agent.probe.output", "plain")
+        let environment = team.agents.confinedEnvironment
+        let orch = { (arguments: [String]) throws -> ProcessResult in try Run.orch(arguments, in: repo.path, environment: environment) }
+        let supervisor = try BackgroundSupervisor(["start", "--workers", "2", "--agent", "probe"], in: repo.path, environment: environment)
+        defer {
+            _ = try? orch(["stop"])
+            _ = supervisor.wait(timeout: 30)
+        }
+        func workers() throws -> [[String: Any]] {
+            let object = try JSONSerialization.jsonObject(with: Data(try orch(["status", "--json"]).stdout.utf8)) as? [String: Any]
+            return object?["workers"] as? [[String: Any]] ?? []
+        }
+        #expect(eventually(timeout: 30) { (try? workers())?.filter { $0["pid"] is Int }.count == 2 }, "\(supervisor.text)")
+        let running = try workers()
+        #expect(running.map { $0["confinement"] as? String } == ["sandbox: bwrap", "sandbox: bwrap"])
+        // Processes outside every sandbox, which the agents try to kill.
+        let targets = [supervisor.pid] + running.compactMap { ($0["pid"] as? Int).map(Int32.init) }
+        try targets.map(String.init).joined(separator: "\n").write(toFile: repo.path + "/.git/sandbox-targets", atomically: true, encoding: .utf8)
+        for title in ["first task", "second task"] { #expect(try orch(["task", "add", title]).status == 0) }
+
+        // Each task's agent adds one task over MCP; all four are merged through the queue.
+        let finished = eventually(timeout: 240) {
+            let states = (try? team.taskStates()) ?? [:]
+            return states.count == 4 && states.values.allSatisfy { $0 == "done" }
+        }
+        #expect(finished, "\((try? team.taskStates()) ?? [:])\n\(supervisor.text)")
+        #expect(supervisor.process.isRunning, "the supervisor survived")
+        for pid in targets { #expect(kill(pid, 0) == 0, "process \(pid) survived") }
+        #expect(try workers().allSatisfy { $0["restarts"] as? Int == 0 })
+        let titles = try team.taskStates().keys
+        #expect(titles.filter { $0.hasPrefix("added over MCP by ") }.count == 2, "\(titles)")
+
+        // The work: committed by the worker, tested inside the sandbox, merged into main.
+        let merged = try repo.git("ls-tree", "-r", "--name-only", "main").split(separator: "\n").map(String.init)
+        let results = merged.filter { $0.hasPrefix("result-") }
+        #expect(results.count == 4, "\(merged)")
+        for result in results {
+            let text = try repo.git("show", "main:" + result)
+            #expect(text.contains("tests passed") && text.contains("check.sh exit status 0"), "\(text)")
+        }
+        #expect(!merged.contains { $0.contains("escaped") })
+
+        // Every try failed, on disk.
+        let git = repo.path + "/.git"
+        let worktrees = try FileManager.default.contentsOfDirectory(atPath: git + "/orch/worktrees").filter { !$0.hasPrefix(".") }
+            .map { git + "/orch/worktrees/" + $0 }
+        #expect(worktrees.count == 2)
+        for directory in [repo.path] + worktrees {
+            let escaped = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("escaped") }
+            #expect(escaped.isEmpty, "\(directory): \(escaped)")
+        }
+        #expect(try repo.git("cat-file", "-t", "refs/orch/graph:meta.json") == "blob", "the graph is readable")
+        #expect(try Run.process("/usr/bin/git", ["fsck", "--no-progress"], in: repo.path).status == 0)
+        #expect(!(try repo.git("reflog", "show", "--format=%gs", "refs/heads/main")).contains("sandbox-escape"))
+        let hooks = try FileManager.default.contentsOfDirectory(atPath: git + "/hooks")
+        for hook in hooks {
+            #expect(!((try? String(contentsOfFile: git + "/hooks/" + hook, encoding: .utf8)) ?? "").contains("sandbox-escape"), "\(hook)")
+        }
+        #expect(try Run.process("/usr/bin/git", ["config", "--get", "sandbox.escape"], in: repo.path).status == 1)
+        #expect(try repo.git("config", "orch.sandbox") == "bwrap")
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix("escaped-home-") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/etc").filter { $0.hasPrefix("escaped-") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("sandbox-probe-") }.isEmpty, "/tmp is private")
+
+        // What the agents may write they did, and it belongs to the user running git-orch.
+        var written = try FileManager.default.contentsOfDirectory(atPath: git + "/orch/home").flatMap { worker in
+            try FileManager.default.contentsOfDirectory(atPath: git + "/orch/home/" + worker)
+                .filter { $0.hasPrefix("escaped-home-") }.map { git + "/orch/home/\(worker)/" + $0 }
+        }
+        #expect(written.count == 4, "each run wrote its private home: \(written)")
+        written += worktrees.map { $0 + "/build/out.txt" }.filter { FileManager.default.fileExists(atPath: $0) }
+        for path in written {
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_uid == getuid() && info.st_gid == getgid(), "\(path) owned by \(info.st_uid)")
+        }
+    }
+
+    @Test(.enabled(if: TestDependency.runnable(needs), Comment(rawValue: TestDependency.reason(needs))))
+    func withoutBubblewrapTheBwrapModeRefusesToStartAndAutoWarnsOnce() throws {
+        try TestDependency.require(Self.needs)
+        let team = try TeamFixture()
+        // A PATH with git and python3 (the fake agent's interpreter) but no bwrap.
+        let bin = TemporaryDirectory("git-orch-nobwrap")
+        let python = try Run.process("/usr/bin/env", ["python3", "-c", "import sys; print(sys.executable)"], in: "/").stdout
+        for (program, target) in [("git", "/usr/bin/git"), ("python3", python.trimmingCharacters(in: .whitespacesAndNewlines))] {
+            try FileManager.default.createSymbolicLink(atPath: bin.path + "/" + program, withDestinationPath: target)
+        }
+        let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
+        let environment = ["PATH": "\(team.agents.bin):\(binaries):\(bin.path)"]
+        try team.importTasks([["title": "one", "body": "@fake sleep 2\n@fake write a.txt a"]])
+        let workersBefore = try Run.process("/usr/bin/git", ["rev-parse", "-q", "--verify", "refs/orch/workers"], in: team.repo.path).stdout
+
+        try team.repo.git("config", "orch.sandbox", "bwrap")
+        let refused = try Run.orch(["start", "--workers", "1", "--until-done"], in: team.repo.path, environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderrLines.count == 1 && refused.stderr.contains("orch.sandbox") && refused.stderr.contains("bwrap) is not on PATH"),
+                "\(refused.stderr)")
+        #expect(team.events("supervisor-started").isEmpty, "nothing started")
+        #expect(try Run.process("/usr/bin/git", ["rev-parse", "-q", "--verify", "refs/orch/workers"], in: team.repo.path).stdout == workersBefore)
+
+        try team.repo.git("config", "orch.sandbox", "auto")
+        let supervisor = try BackgroundSupervisor(["start", "--workers", "1", "--until-done"], in: team.repo.path, environment: environment)
+        let confinement = eventually(timeout: 30) {
+            guard let result = try? Run.orch(["status", "--json"], in: team.repo.path, environment: environment),
+                  let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                  let workers = object["workers"] as? [[String: Any]] else { return false }
+            return workers.first?["confinement"] as? String == "unconfined: bubblewrap (bwrap) is not on PATH"
+        }
+        #expect(confinement, "\(supervisor.text)")
+        #expect(supervisor.wait(timeout: 60) == 0, "\(supervisor.text)")
+        #expect(supervisor.text.components(separatedBy: "agents run unconfined").count == 2, "warned once: \(supervisor.text)")
+        #expect(try team.taskStates() == ["one": "done"])
+    }
+}
