@@ -91,6 +91,8 @@ public struct RuntimeSettings: Sendable {
     /// Automatic handoff: at this share of the model's context window, or after this many tasks.
     public var handoffContextPercent: Double
     public var handoffAfterTasks: Int?
+    /// New worktrees' setup: `orch.setupCommand`, `orch.copyFiles`, `orch.portBase`, `orch.portRange`.
+    public var project: ProjectSetup
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -124,5 +126,6 @@ public struct RuntimeSettings: Sendable {
         mergeQueue = try config.flag("orch.mergeQueue", default: config.string("orch.testCommand") != nil || missionTests)
         handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
         handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
+        project = try ProjectSetup.load(config)
     }
 }

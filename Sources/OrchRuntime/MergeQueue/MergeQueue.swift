@@ -76,7 +76,7 @@ public final class MergeQueue {
         let entries = try entries()
         return QueueStatus(
             mainBranch: configuration.mainBranch, mainHead: head?.hex, mainTest: record,
-            halted: head.flatMap { haltReason(head: $0, record: record) }, testCommand: configuration.testCommand,
+            halted: head.flatMap { haltReason(head: $0, record: record) }, held: heldReason(mainHead: head), testCommand: configuration.testCommand,
             active: entries.filter { $0.state.isActive },
             merged: entries.filter { $0.state == .merged }.count, rejected: entries.filter { $0.state == .rejected }.count)
     }
@@ -106,6 +106,9 @@ public final class MergeQueue {
             case .halted(let reason):
                 report.halted = reason
                 return report
+            case .held(let reason):
+                report.held = reason
+                return report
             case .mainMoved: report.retestsAfterMainMoved += 1
             default: break
             }
@@ -124,6 +127,7 @@ public final class MergeQueue {
         if let reason = haltReason(head: base, record: try storeCall { () throws(StoreError) in try store.testRecord(on: base) }) {
             return QueueStep(kind: .halted(reason))
         }
+        if let step = try resumeHeld(base: base) { return step }
         // Entries left `testing` by a crashed run count as queued: this process holds the run lock.
         let entries = try entries()
         planner.batchSize = max(1, configuration.batchSize)  // the configuration may change between steps
@@ -161,7 +165,6 @@ public final class MergeQueue {
 
         for (index, candidate) in candidates.enumerated() {
             let record = records[index]
-            let members = candidate.members
             let later = Array(candidates[(index + 1)...])
             step.candidate = candidate.commit
             guard record.passed else {
@@ -170,23 +173,17 @@ public final class MergeQueue {
                 try fail(candidate, record: record, step: &step)
                 return step
             }
-            let moved = try gitCall { () throws(GitError) in
-                try repository.compareAndSwapReference(
-                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
-            }
-            guard moved else {
+            switch try advanceMain(to: candidate) {
+            case .moved: try settleMerged(candidate, step: &step)
+            case .held(let reason):
+                // A checkout of main has local changes the merge would touch: wait for it.
+                try hold(candidate, later: later, reason: reason, step: &step)
+                return step
+            case .branchMoved:
                 step.kind = .mainMoved
                 try requeue([candidate] + later, reason: "\(configuration.mainBranch) moved while this was tested; it is tested again on the new head")
                 return step
             }
-            step.kind = .merged
-            let merged = try mark(members, "merged #\(list(members)) as \(candidate.commit.hex.prefix(12))") {
-                $0.state = .merged
-                $0.mergedAs = candidate.commit.hex
-                $0.reason = nil
-            }
-            step.merged += merged
-            for entry in merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
         }
         return step
     }
@@ -213,7 +210,7 @@ public final class MergeQueue {
     }
 
     /// Puts the candidates' groups back at the front of the plan, in order, their entries queued.
-    private func requeue(_ candidates: [Candidate], reason: String) throws(MergeQueueError) {
+    func requeue(_ candidates: [Candidate], reason: String) throws(MergeQueueError) {
         guard !candidates.isEmpty else { return }
         for candidate in candidates.reversed() { planner.retry(candidate.members.map(\.id)) }
         let members = candidates.flatMap(\.members)
@@ -223,7 +220,7 @@ public final class MergeQueue {
         }
     }
 
-    private func holdRunLock() throws(MergeQueueError) {
+    func holdRunLock() throws(MergeQueueError) {
         if runLock == nil { runLock = try RunLock.acquire(in: ScratchWorktree.root(repository)) }
     }
 }

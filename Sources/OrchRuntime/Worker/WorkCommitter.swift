@@ -43,7 +43,7 @@ struct WorkCommitter {
 
     /// git refuses to commit without an identity; a fresh machine may have none, so workers fall
     /// back to one naming git-orch rather than failing every task.
-    private func identityFallback(_ git: GitCLI) throws(RuntimeError) -> [String: String] {
+    func identityFallback(_ git: GitCLI) throws(RuntimeError) -> [String: String] {
         if git.succeeds(["config", "user.email"]) { return [:] }
         return ["GIT_AUTHOR_NAME": "git-orch", "GIT_AUTHOR_EMAIL": "git-orch@localhost",
                 "GIT_COMMITTER_NAME": "git-orch", "GIT_COMMITTER_EMAIL": "git-orch@localhost"]
