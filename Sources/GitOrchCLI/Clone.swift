@@ -32,6 +32,7 @@ extension GitOrch {
                     let report = try store.sync(with: remote)
                     // Workers, handoffs and costs come along, so 'git orch resume' can bring the team back here.
                     _ = try store.syncChains(with: remote)
+                    try remote.exchangeAttempts()  // failed attempts' work (refs/orch-attempts/*)
                     let count = try store.snapshot().graph.count
                     Console.current.print("Cloned into '\(target)' with its task graph (\(count) tasks, \(report.action.rawValue)).")
                 } else {

@@ -11,6 +11,7 @@ extension GitOrch {
                 Fetches the remote's refs/orch/* into refs/orch-remotes/<remote>/*, merges each side's
                 operations three-way (rules in docs/state-format.md), and pushes with
                 --force-with-lease so that nothing another machine pushed meanwhile is overwritten.
+                Failed attempts' work (refs/orch-attempts/*) is fetched and pushed as it is.
                 REMOTE defaults to `git config orch.remote`, then origin.
                 """)
 
@@ -25,6 +26,7 @@ extension GitOrch {
             do {
                 report = try context.store.sync(with: remoteGit)
                 chains = try context.store.syncChains(with: remoteGit)
+                try remoteGit.exchangeAttempts()  // failed attempts' work (refs/orch-attempts/*)
             } catch { throw CLIError.store(error) }
             if output.json {
                 var out: [UInt8] = Array("{\"action\":".utf8)

@@ -1,4 +1,5 @@
 package import OrchModel
+import GitKit
 import OrchStore
 
 /// Human and JSON renderings of tasks shared by the listing commands.
@@ -49,4 +50,21 @@ package enum TaskFormatting {
     }
 
     static func json(_ task: Task) -> [UInt8] { TaskJSON.encode(task) + [0x0a] }
+
+    /// `task show --json`: the task, plus `attempt_refs`, its failed attempts' kept work.
+    static func json(_ task: Task, keptAttempts: [AttemptRefs.Attempt]) -> [UInt8] {
+        var out = TaskJSON.encode(task)
+        out.removeLast()  // the closing brace
+        out += Array(",\"attempt_refs\":[".utf8)
+        for (index, attempt) in keptAttempts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array("{\"commit\":\"\(attempt.commit.hex)\",\"number\":\(attempt.number),\"ref\":".utf8)
+            TaskJSON.appendString(attempt.ref, to: &out)
+            out += Array(",\"summary\":".utf8)
+            TaskJSON.appendString(attempt.summary, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out += Array("]}\n".utf8)
+        return out
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GitKit
 import OrchStore
 import OrchModel
 
@@ -16,8 +17,10 @@ extension GitOrch.TaskGroup {
             let snapshot = try context.snapshot()
             let graph = snapshot.graph
             let task = graph[try context.resolve(id, in: snapshot)]!
+            let kept: [AttemptRefs.Attempt]
+            do { kept = try AttemptRefs(repository: context.store.repository).attempts(of: task.id) } catch { throw CLIError.store(error) }
             if output.json {
-                context.console.write(TaskFormatting.json(task))
+                context.console.write(TaskFormatting.json(task, keptAttempts: kept))
                 return
             }
             let style = context.style
@@ -30,6 +33,10 @@ extension GitOrch.TaskGroup {
             if let role = task.role { lines.append("role:     \(FieldRules.escaped(role))") }
             if let assignee = task.assignee { lines.append("assignee: \(FieldRules.escaped(assignee))") }
             lines.append("attempts: \(task.attempts)")
+            // Work of failed attempts, kept on refs: `git diff <ref>^ <ref>` shows it.
+            for attempt in kept {
+                lines.append("  kept:   \(attempt.ref) \(attempt.commit.hex.prefix(12)) \(FieldRules.escaped(attempt.summary))")
+            }
             if !task.deps.isEmpty {
                 lines.append("after:    " + task.deps.map { dep in
                     let state = graph[dep].map { TaskFormatting.state(of: $0, in: graph) } ?? "missing"

@@ -54,9 +54,6 @@ extension GitOrchRun {
             let dashboard = noDashboard ? nil : DashboardCompanion.start(console: console, in: root)
             let status = try runtime { () throws(RuntimeError) in try supervisor.run() }
             if let dashboard { DashboardCompanion.stop(dashboard) }
-            // The queue moved main under the demo's checkout: bring its files along (the demo made
-            // this folder, so nothing of the user's is there to keep).
-            _ = try? Subprocess.run("git", ["reset", "-q", "--hard", "main"], in: root)
             console.print("")
             console.print(try runtime { () throws(RuntimeError) in try DemoSummary.text(repository: repository, root: root) })
             // The demo succeeds when it ran to its end: one task failing is part of the show.

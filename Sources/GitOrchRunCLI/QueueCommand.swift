@@ -20,7 +20,7 @@ extension GitOrchRun {
                 is not run again; orch.queue.retries re-runs a failing test command (flaky tests); \
                 orch.queue.timeoutSeconds stops a hanging one.
                 """,
-            subcommands: [Add.self, List.self, Run.self, Status.self, Remove.self])
+            subcommands: [Add.self, List.self, Run.self, Status.self, Remove.self, GC.self])
     }
 }
 
@@ -84,7 +84,7 @@ extension GitOrchRun.Queue {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Process the queue until it is empty.",
-            discussion: "Exit status 0 when everything merged, 1 when an entry was rejected or merging halted (main is red).")
+            discussion: "Exit status 0 when everything merged, 1 when an entry was rejected, merging halted (main is red), or a green merge waits for a checkout of main with overlapping local changes (held).")
 
         @Option(help: "Entries tested together (default: orch.queue.batchSize, else adaptive; 1: one at a time).") var batch: Int?
         @Option(help: "Re-runs of a failing test command (default: orch.queue.retries, else 0).") var retries: Int?
@@ -116,6 +116,7 @@ extension GitOrchRun.Queue {
             }
             // Exit status 1: some work did not merge (the one-line reason goes to stderr).
             if let halted = report.halted { throw CLIError.nothingClaimable(halted) }
+            if let held = report.held { throw CLIError.nothingClaimable("merge held: \(held)") }
             if !report.rejected.isEmpty {
                 throw CLIError.nothingClaimable("\(report.rejected.count) of the entries were rejected (see 'git orch queue list')")
             }
@@ -136,6 +137,7 @@ extension GitOrchRun.Queue {
             case .failed where step.rejected.isEmpty: console.print("tests failed on \(tested): bisecting")
             case .mainMoved: console.print("\(main) moved while \(tested) was tested: testing again")
             case .halted(let reason): console.writeError("git-orch: \(reason)")
+            case .held(let reason): console.print("\(tested.isEmpty ? "merge" : tested) passed; held: \(reason)")
             default: break
             }
         }
@@ -158,6 +160,7 @@ extension GitOrchRun.Queue {
             console.print("\(status.mainBranch): \(status.mainHead.map { String($0.prefix(12)) } ?? "missing") (\(test))")
             console.print("test command: \(status.testCommand ?? "none (set orch.testCommand)")")
             if let halted = status.halted { console.print(style.red("halted: ") + halted) }
+            if let held = status.held { console.print(style.yellow("held: ") + held) }
             console.print("waiting: \(status.active.count), merged: \(status.merged), rejected: \(status.rejected)")
             for entry in status.active { console.print("  #\(entry.id) \(entry.state.rawValue) \(entry.branch)") }
         }
@@ -175,6 +178,33 @@ extension GitOrchRun.Queue {
     }
 }
 
+extension GitOrchRun.Queue {
+    struct GC: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gc",
+            abstract: "Remove the queue's kept test worktrees (.git/orch/queue/lane-*) and their build caches.",
+            discussion: """
+                The queue keeps one test worktree per lane between runs, so ignored build caches \
+                (node_modules, .build, target) stay warm and orch.setupCommand runs once per lane. \
+                This removes them; the next run makes them again (a cold build). Refused while a \
+                'git orch queue run' is going on.
+                """)
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let queue = try QueueCLI.openQueue()
+            let removed = try QueueCLI.call { () throws(MergeQueueError) in try queue.removeTestLanes() }
+            if output.json {
+                Console.current.write(QueueCLI.json(["removed": removed]))
+            } else if removed.isEmpty {
+                Console.current.print("no test worktrees to remove")
+            } else {
+                Console.current.print("removed \(removed.count) test worktree(s):\n" + removed.map { "  " + $0 }.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
 /// `queue run --json`.
 private struct RunJSON: Encodable {
     var merged: [QueueEntry]
@@ -182,15 +212,17 @@ private struct RunJSON: Encodable {
     var testRuns: Int
     var retestsAfterMainMoved: Int
     var halted: String?
+    var held: String?
     init(_ report: QueueRunReport) {
         merged = report.merged
         rejected = report.rejected
         testRuns = report.testRuns
         retestsAfterMainMoved = report.retestsAfterMainMoved
         halted = report.halted
+        held = report.held
     }
     enum CodingKeys: String, CodingKey {
-        case merged, rejected, testRuns = "test_runs", retestsAfterMainMoved = "retests_after_main_moved", halted
+        case merged, rejected, testRuns = "test_runs", retestsAfterMainMoved = "retests_after_main_moved", halted, held
     }
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -199,6 +231,7 @@ private struct RunJSON: Encodable {
         try container.encode(testRuns, forKey: .testRuns)
         try container.encode(retestsAfterMainMoved, forKey: .retestsAfterMainMoved)
         try container.encode(halted, forKey: .halted)
+        try container.encode(held, forKey: .held)
     }
 }
 
@@ -207,7 +240,7 @@ private struct StatusJSON: Encodable {
     var status: QueueStatus
     init(_ status: QueueStatus) { self.status = status }
     enum CodingKeys: String, CodingKey {
-        case mainBranch = "main_branch", mainHead = "main_head", mainTest = "main_test", halted, testCommand = "test_command"
+        case mainBranch = "main_branch", mainHead = "main_head", mainTest = "main_test", halted, held, testCommand = "test_command"
         case active, merged, rejected
     }
     func encode(to encoder: any Encoder) throws {
@@ -216,6 +249,7 @@ private struct StatusJSON: Encodable {
         try container.encode(status.mainHead, forKey: .mainHead)
         try container.encode(status.mainTest, forKey: .mainTest)
         try container.encode(status.halted, forKey: .halted)
+        try container.encode(status.held, forKey: .held)
         try container.encode(status.testCommand, forKey: .testCommand)
         try container.encode(status.active, forKey: .active)
         try container.encode(status.merged, forKey: .merged)

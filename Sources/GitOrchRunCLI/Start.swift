@@ -89,6 +89,13 @@ extension GitOrchRun {
                     if settings.teamBudgetUSD == nil { settings.teamBudgetUSD = found.budgetUSD }
                     context.console.print("merge queue: testing with the mission's test command '\(found.testCommand)' (set orch.testCommand to change it)")
                 }
+                // The mission's project setup, below git config (ProjectSetup.load reads these).
+                if let setup = found.setupCommand { setenv("GIT_ORCH_SETUP_COMMAND", setup, 1) }
+                if !found.copyFiles.isEmpty { setenv("GIT_ORCH_COPY_FILES", found.copyFiles.joined(separator: "\n"), 1) }
+                if let range = found.portRange { setenv("GIT_ORCH_PORT_RANGE", String(range), 1) }
+                if found.setupCommand != nil || !found.copyFiles.isEmpty || found.portRange != nil {
+                    settings.project = try runtime { () throws(RuntimeError) in try ProjectSetup.load(RuntimeConfig.load(in: context.root)) }
+                }
             }
             if let pid = try? Supervisor.runningPID(context.paths) ?? nil {
                 throw CLIError.input(RuntimeError.alreadyRunning(pid: pid).description)

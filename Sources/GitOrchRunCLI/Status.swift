@@ -36,6 +36,14 @@ extension GitOrchRun {
             let tasks = status.tasks
             context.console.print("tasks: \(tasks.ready) ready, \(tasks.claimed) claimed, \(tasks.open) open, \(tasks.done) done, \(tasks.failed) failed")
             context.console.print(String(format: "cost: $%.4f", status.costUSD) + (status.budgetUSD.map { String(format: " of $%.2f", $0) } ?? ""))
+            // The merge queue stops for a person in two ways: main is red, or the user's checkout holds a merge.
+            do {
+                let queue = try MergeQueue(repository: context.repository).status()
+                if let halted = queue.halted { context.console.print(style.red("merge queue halted: ") + halted) }
+                if let held = queue.held { context.console.print(style.yellow("merge queue held: ") + held) }
+            } catch {
+                context.console.print(style.red("merge queue: ") + "cannot read it: \(error.description)")
+            }
         }
     }
 }

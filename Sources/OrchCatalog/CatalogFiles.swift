@@ -85,9 +85,15 @@ enum MissionFile {
         var models: [String: String]
         var testCommand: String
         var startingTasks: [Mission.StartingTask]
+        var setupCommand: String?
+        var copyFiles: [String]?
+        var portRange: Int?
     }
 
-    static let keys: Set<String> = ["id", "title", "description", "team", "maxConcurrency", "budgetUSD", "models", "testCommand", "startingTasks"]
+    static let keys: Set<String> = [
+        "id", "title", "description", "team", "maxConcurrency", "budgetUSD", "models", "testCommand", "startingTasks",
+        "setupCommand", "copyFiles", "portRange",
+    ]
     static let taskKeys: Set<String> = ["ref", "title", "role", "priority", "after", "body"]
 
     static func parse(_ data: Data, source: String) throws -> Mission {
@@ -115,10 +121,14 @@ enum MissionFile {
             guard let tier = ModelTier(rawValue: name) else { throw CatalogIssue(file: source, field: "models.\(role)", message: "must be cheap, balanced or strong") }
             models[role] = tier
         }
-        return Mission(
+        var mission = Mission(
             id: record.id, title: record.title, description: record.description, team: record.team,
             maxConcurrency: record.maxConcurrency, budgetUSD: record.budgetUSD, models: models,
             testCommand: record.testCommand, startingTasks: record.startingTasks, source: source)
+        mission.setupCommand = record.setupCommand
+        mission.copyFiles = record.copyFiles ?? []
+        mission.portRange = record.portRange
+        return mission
     }
 }
 

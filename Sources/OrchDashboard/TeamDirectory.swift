@@ -87,6 +87,7 @@ public struct RepositoryTeamDirectory: TeamDirectory {
               let status = try? MergeQueue(repository: repository).status() else { return nil }
         return QueueSummary(
             queued: status.active.filter { $0.state == .queued }.count, testing: status.active.filter { $0.state == .testing }.count,
-            merged: status.merged, rejected: status.rejected, halted: status.halted)
+            // A merge held by the user's checkout shows where merging stops too (the page has one line for both).
+            merged: status.merged, rejected: status.rejected, halted: status.halted ?? status.held)
     }
 }

@@ -88,6 +88,11 @@ public struct Mission: Sendable, Equatable, Encodable {
     public var testCommand: String
     public var startingTasks: [StartingTask]
     public var source: String
+    /// Project setup for new worktrees (optional; git config `orch.setupCommand`,
+    /// `orch.copyFiles`, `orch.portRange` win over these).
+    public var setupCommand: String?
+    public var copyFiles: [String] = []
+    public var portRange: Int?
 
     public init(
         id: String, title: String, description: String, team: [Member], maxConcurrency: Int, budgetUSD: Double,

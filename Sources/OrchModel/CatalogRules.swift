@@ -60,6 +60,12 @@ public enum CatalogRules {
             issue("budgetUSD", "$\(formatted(mission.budgetUSD)) is far from the default $\(formatted(expected)) for \(size) agents (within 25%)")
         }
         if mission.testCommand.allSatisfy(\.isWhitespace) { issue("testCommand", "must not be empty") }
+        if let setup = mission.setupCommand, setup.allSatisfy(\.isWhitespace) { issue("setupCommand", "must not be blank (leave it out instead)") }
+        for (index, glob) in mission.copyFiles.enumerated()
+        where glob.isEmpty || glob.hasPrefix("/") || glob.split(separator: "/").contains("..") || glob.contains("\n") {
+            issue("copyFiles[\(index)]", "'\(glob)' must be a relative path or glob inside the repository (no '..', not empty)")
+        }
+        if let range = mission.portRange, !(1...1000).contains(range) { issue("portRange", "must be between 1 and 1000 (ports per worker)") }
         var refs: Set<String> = []
         for (index, task) in mission.startingTasks.enumerated() {
             let field = "startingTasks[\(index)]"

@@ -93,6 +93,8 @@ public struct RuntimeSettings: Sendable {
     public var handoffAfterTasks: Int?
     /// Whether agents run inside bubblewrap (`orch.sandbox`: auto, bwrap, off).
     public var sandbox: SandboxMode
+    /// New worktrees' setup: `orch.setupCommand`, `orch.copyFiles`, `orch.portBase`, `orch.portRange`.
+    public var project: ProjectSetup
 
     public static let defaultDenyPatterns = [
         ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_*", "*.keystore", ".netrc", ".npmrc", ".pypirc",
@@ -127,5 +129,6 @@ public struct RuntimeSettings: Sendable {
         sandbox = try SandboxMode(config)
         handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
         handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
+        project = try ProjectSetup.load(config)
     }
 }

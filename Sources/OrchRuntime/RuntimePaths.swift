@@ -30,6 +30,8 @@ public struct RuntimePaths: Sendable {
     public var prompts: String { root + "/prompts" }
     /// Per-worker live status (pid of its agent, state, current task) for the supervisor.
     public func workerStatus(_ worker: String) -> String { run + "/\(worker).status.json" }
+    /// Port-range slots held by workers and queue test lanes (`<n>.lock`, flocked while in use).
+    public var portSlots: String { run + "/ports" }
     /// The token bucket shared by every worker process for agent starts.
     public var rateLimiter: String { run + "/agent-starts.bucket" }
 }

@@ -109,3 +109,33 @@ func shippedCatalog() -> Catalog { CatalogLoader(shippedRoot: packageRoot, overr
         #expect(throws: SkillSelector.SelectionError.missingRequirement("d", "gone")) { try named.select(for: "zebrafrob d") }
     }
 }
+
+@Suite struct MissionProjectSetupTests {
+    /// The optional setup fields load, and bad values are named by file and field.
+    @Test func setupFieldsLoadAndBadOnesAreNamed() throws {
+        let folder = TemporaryDirectory("git-orch-catalog")
+        try FileManager.default.createDirectory(atPath: folder.path + "/missions", withIntermediateDirectories: true)
+        let webApp = try String(contentsOfFile: packageRoot + "/Missions/web-app.json", encoding: .utf8)
+        func write(_ id: String, _ fields: String) throws {
+            let text = webApp.replacingOccurrences(of: "\"id\": \"web-app\"", with: "\"id\": \"\(id)\", \(fields)")
+            try text.write(toFile: folder.path + "/missions/\(id).json", atomically: true, encoding: .utf8)
+        }
+        try write("with-setup", #""setupCommand": "npm ci", "copyFiles": [".env", "config/*.local.json"], "portRange": 20"#)
+        try write("escaping-copy", #""copyFiles": ["../secrets"]"#)
+        try write("blank-setup", #""setupCommand": "  ""#)
+        try write("huge-range", #""portRange": 5000"#)
+        try write("wrong-type", #""copyFiles": ".env""#)
+        let catalog = CatalogLoader(shippedRoot: packageRoot, overrideRoot: folder.path).load()
+        let mission = try #require(catalog.missions["with-setup"])
+        #expect(mission.setupCommand == "npm ci")
+        #expect(mission.copyFiles == [".env", "config/*.local.json"])
+        #expect(mission.portRange == 20)
+        #expect(catalog.missions["web-app"]?.setupCommand == nil)
+        func issue(_ id: String) -> CatalogIssue? { catalog.issues.first { $0.file.hasSuffix("missions/\(id).json") } }
+        #expect(issue("escaping-copy")?.field == "copyFiles[0]")
+        #expect(issue("blank-setup")?.field == "setupCommand")
+        #expect(issue("huge-range")?.field == "portRange")
+        #expect(issue("wrong-type")?.field == "copyFiles")
+        for id in ["escaping-copy", "blank-setup", "huge-range", "wrong-type"] { #expect(catalog.missions[id] == nil) }
+    }
+}

@@ -81,7 +81,7 @@ public final class MergeQueue {
         let entries = try entries()
         return QueueStatus(
             mainBranch: configuration.mainBranch, mainHead: head?.hex, mainTest: record,
-            halted: head.flatMap { haltReason(head: $0, record: record) }, testCommand: configuration.testCommand,
+            halted: head.flatMap { haltReason(head: $0, record: record) }, held: heldReason(mainHead: head), testCommand: configuration.testCommand,
             active: entries.filter { $0.state.isActive },
             merged: entries.filter { $0.state == .merged }.count, rejected: entries.filter { $0.state == .rejected }.count)
     }
@@ -111,6 +111,9 @@ public final class MergeQueue {
             case .halted(let reason):
                 report.halted = reason
                 return report
+            case .held(let reason):
+                report.held = reason
+                return report
             case .mainMoved: report.retestsAfterMainMoved += 1
             default: break
             }
@@ -129,10 +132,11 @@ public final class MergeQueue {
         if let reason = haltReason(head: base, record: try storeCall { () throws(StoreError) in try store.testRecord(on: base) }) {
             return QueueStep(kind: .halted(reason))
         }
+        if let step = try resumeHeld(base: base) { return step }
         return try runRound(base: base, command: command, entries: try entries())
     }
 
-    private func holdRunLock() throws(MergeQueueError) {
+    func holdRunLock() throws(MergeQueueError) {
         if runLock == nil { runLock = try RunLock.acquire(in: ScratchWorktree.root(repository)) }
     }
 }

@@ -87,19 +87,19 @@ extension MergeQueue {
         }
         if !toRun.isEmpty {
             ScratchWorktree.removeLeftovers(repository)
-            var jobs: [(Int, ScratchWorktree)] = []
-            defer { for (_, worktree) in jobs { worktree.remove() } }
-            for index in toRun { jobs.append((index, try ScratchWorktree.create(repository, commit: candidates[index].commit))) }
+            // Warm lanes, kept between runs (TestLanes.swift): one per candidate tested at once.
+            let lanes = try lanes(for: toRun.map { candidates[$0].commit })  // their port slots are held until the runs end
             var configured = TestCommandRunner(command: command, retries: configuration.retries, logTailBytes: configuration.logTailBytes)
             configured.timeoutSeconds = configuration.timeoutSeconds
             let runner = configured
             let outcomes = OutcomeSlots(count: candidates.count)
-            let work = jobs
+            let work = zip(toRun, lanes).map { ($0, $1.worktree, $1.environment) }
             let cpuBefore = ChildCPU.seconds()
             // The runs share nothing but the slots: no libgit2 handle is used off this thread.
             DispatchQueue.concurrentPerform(iterations: work.count) { job in
-                outcomes.set(work[job].0, runner.run(in: work[job].1))
+                outcomes.set(work[job].0, runner.run(in: work[job].1, environment: work[job].2))
             }
+            withExtendedLifetime(lanes) {}
             var wall = 0.0
             for index in toRun {
                 guard let outcome = outcomes.get(index) else { continue }

@@ -59,7 +59,17 @@ extension MergeQueue {
             switch outcome {
             case .merge:
                 step.candidate = candidate.commit
-                guard try moveMain(to: candidate, step: &step) else {
+                switch try advanceMain(to: candidate) {
+                case .moved:
+                    try settleMerged(candidate, step: &step)
+                case .held(let reason):
+                    // A checkout of main has local changes the merge would touch: it waits, and so
+                    // does everything after it in this round.
+                    for later in index..<outcomes.count { outcomes[later] = .discard }
+                    try hold(candidate, later: built[(index + 1)...].compactMap { $0 }, reason: reason, step: &step)
+                    planner.record(actual, outcomes: outcomes)
+                    return step
+                case .branchMoved:
                     // Main moved under us: nothing after this is settled; all of it is tested again.
                     for later in index..<outcomes.count { outcomes[later] = .discard }
                     step.kind = .mainMoved
@@ -98,25 +108,6 @@ extension MergeQueue {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if let configured = configuration.parallelism { return max(1, min(configured, cores)) }
         return QueueLanes.count(cores: cores, coreShare: coreShare)
-    }
-
-    /// Moves main to a green candidate by compare-and-swap and marks its entries merged; false
-    /// when main moved meanwhile.
-    func moveMain(to candidate: Candidate, step: inout QueueStep) throws(MergeQueueError) -> Bool {
-        let members = candidate.members
-        let moved = try gitCall { () throws(GitError) in
-            try repository.compareAndSwapReference(
-                configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
-        }
-        guard moved else { return false }
-        let merged = try mark(members, "merged #\(list(members)) as \(candidate.commit.hex.prefix(12))") {
-            $0.state = .merged
-            $0.mergedAs = candidate.commit.hex
-            $0.reason = nil
-        }
-        step.merged += merged
-        for entry in merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
-        return true
     }
 
     /// Puts the candidates' entries back to queued with `reason` (the planner keeps its own order).

@@ -13,6 +13,10 @@ public enum MergeQueueError: Error, Sendable, Equatable {
     /// No test command is configured: the queue never merges untested work.
     case noTestCommand
     case scratchWorktree(String)
+    /// A checkout of the protected branch could not be read or brought along.
+    case checkout(String)
+    /// A test lane's project setup (copied files, `orch.setupCommand`) failed: nothing was tested.
+    case setup(String)
     /// Another `queue run` holds the run lock.
     case busy(String)
 }
@@ -29,6 +33,8 @@ extension MergeQueueError: CustomStringConvertible {
         case .noTestCommand:
             "no test command: set one with 'git config orch.testCommand \"<command>\"' (the queue never merges untested work)"
         case .scratchWorktree(let message): "cannot prepare the scratch worktree: \(message)"
+        case .checkout(let message): "cannot bring the checkout of the protected branch along: \(message)"
+        case .setup(let message): "cannot prepare a queue test lane: \(message) (nothing was tested; the entries wait)"
         case .busy(let path): "another 'git orch queue run' is running (it holds \(path))"
         }
     }
@@ -42,6 +48,8 @@ public struct QueueStatus: Sendable, Equatable {
     public var mainTest: QueueTestRecord?
     /// Why merging is halted: the protected branch's head itself failed its tests.
     public var halted: String?
+    /// Why a green merge waits: a checkout of the protected branch has local changes it would touch.
+    public var held: String?
     public var testCommand: String?
     /// Queued and testing entries, in queue order.
     public var active: [QueueEntry]
@@ -56,6 +64,9 @@ public struct QueueStep: Sendable, Equatable {
         case idle
         /// The protected branch is red; nothing was merged.
         case halted(String)
+        /// The candidate passed, but a checkout of the protected branch has local changes the merge
+        /// would touch: the branch stays until that checkout allows it (the reason says where and what).
+        case held(String)
         /// The candidate passed and the protected branch moved to it.
         case merged
         /// The candidate failed: a culprit was rejected or the batch was split.
@@ -85,5 +96,7 @@ public struct QueueRunReport: Sendable, Equatable {
     /// Candidates that passed but had to be re-tested because the protected branch moved.
     public var retestsAfterMainMoved = 0
     public var halted: String?
+    /// Why the run stopped with a green merge waiting for a checkout of the protected branch.
+    public var held: String?
     public var steps: [QueueStep] = []
 }

@@ -9,15 +9,15 @@ struct ScratchWorktree {
     let path: String
     /// The worktree's own git directory (`<common dir>/worktrees/<name>`).
     let gitDirectory: String
-    private let commonDirectory: String
+    let commonDirectory: String
 
     /// The folder holding scratch worktrees.
     static func root(_ repository: Repository) -> String { RuntimePaths(repository: repository).root + "/queue" }
 
-    static func create(_ repository: Repository, commit: OID) throws(MergeQueueError) -> ScratchWorktree {
+    static func create(_ repository: Repository, commit: OID, at chosen: String? = nil) throws(MergeQueueError) -> ScratchWorktree {
         let root = root(repository)
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let path = root + "/test-\(commit.hex.prefix(12))-\(getpid())"
+        let path = chosen ?? root + "/test-\(commit.hex.prefix(12))-\(getpid())"
         if FileManager.default.fileExists(atPath: path) { remove(repository, path: path) }
         let result = try runGit(repository.commonDirectory, ["worktree", "add", "--detach", "--quiet", path, commit.hex])
         guard result.status == 0 else {

@@ -18,12 +18,12 @@ struct TestCommandRunner {
     /// The configured command string is the only text given to `/bin/sh -c`; branch names and
     /// other queue data never enter it. git is pointed at the scratch checkout, so a test that
     /// runs git sees the candidate, whatever GIT_DIR the queue itself was started with.
-    func run(in worktree: ScratchWorktree) -> Outcome {
+    func run(in worktree: ScratchWorktree, environment extra: [String: String] = [:]) -> Outcome {
         var attempts: [QueueTestRecord.Attempt] = []
         var tail = ""
         for _ in 0...retries {
             let start = Date()
-            let environment = ["GIT_DIR": worktree.gitDirectory, "GIT_WORK_TREE": worktree.path, "GIT_ORCH_QUEUE_TEST": "1"]
+            let environment = extra.merging(["GIT_DIR": worktree.gitDirectory, "GIT_WORK_TREE": worktree.path, "GIT_ORCH_QUEUE_TEST": "1"]) { $1 }
             let status: Int32
             do {
                 // A time limit goes through coreutils' timeout, which stops the command and exits 124.

@@ -50,6 +50,7 @@ public final class Supervisor {
     var lastQueueCheck = Date.distantPast
     /// Why the queue stopped merging (main is red), when it did.
     var queueHalted: String?
+    private var queueHeld: String?
     var lastConflictCheck = Date()
     /// Collisions already announced (first second paths), so each is said once.
     var knownConflicts: Set<String> = []
@@ -355,6 +356,10 @@ public final class Supervisor {
         if !ready.isEmpty { summary += " (\(ready.count) ready but no worker can take them: budget, roles or offline workers)" }
         if let queueHalted { summary += "; merge queue halted: \(queueHalted)" }
         options.print(summary)
+        // The team is done for good: the queue's warm test worktrees go too (as git orch queue gc).
+        do { _ = try MergeQueue(repository: repository).removeTestLanes() } catch {
+            options.print("could not remove the queue's test worktrees: \(error.description) (git orch queue gc)")
+        }
         beginShutdown(status: done == graph.count ? 0 : 1)
     }
 
@@ -407,6 +412,14 @@ public final class Supervisor {
         queueHalted = queueStatus?.halted
         var message = "merge queue run ended: \(queueStatus?.merged ?? 0) merged, \(queueStatus?.rejected ?? 0) rejected in all"
         if let halted = queueHalted { message += "; halted: \(halted)" }
+        if let held = queueStatus?.held {
+            // The user's checkout holds a green merge: look again in a few seconds, say so once.
+            lastQueueCheck = Date().addingTimeInterval(2.5)
+            defer { queueHeld = held }
+            if held == queueHeld { return }
+            message += "; held: \(held)"
+        }
+        queueHeld = queueStatus?.held
         emit(RuntimeEvent(.message, message: message))
     }
 

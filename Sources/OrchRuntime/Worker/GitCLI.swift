@@ -21,8 +21,8 @@ struct GitCLI {
         return result
     }
 
-    func output(_ arguments: [String]) throws(RuntimeError) -> String {
-        var text = try run(arguments).output
+    func output(_ arguments: [String], environment: [String: String] = [:]) throws(RuntimeError) -> String {
+        var text = try run(arguments, environment: environment).output
         while text.hasSuffix("\n") { text.removeLast() }
         return text
     }

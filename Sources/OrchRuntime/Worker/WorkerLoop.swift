@@ -23,6 +23,9 @@ public final class WorkerLoop {
     let repositoryRoot: String
     private var worktree = ""
     private var sandbox: WorkerSandbox?
+    /// This worker's port range (`GIT_ORCH_PORT`), held while the process lives.
+    private var portSlot: PortSlot?
+    private var portEnvironment: [String: String] { portSlot.map { settings.project.portEnvironment(slot: $0.number) } ?? [:] }
     private var paused = false
     private var stopRequest: (release: Bool, Void)?
     private var breaker: CircuitBreaker
@@ -54,6 +57,11 @@ public final class WorkerLoop {
     public func run() -> Int32 {
         do {
             worktree = try Worktrees(repositoryRoot: repositoryRoot, paths: paths).ensure(record, base: mainBranch)
+            portSlot = try PortSlot.acquire(in: paths.portSlots, owner: record.name)
+            // Once per new worktree: copied files (.env), then the project's setup command.
+            if let prepared = try settings.project.prepareWorktree(worktree, from: repositoryRoot, environment: portEnvironment) {
+                channel.send(RuntimeEvent(.message, message: prepared))
+            }
             try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: paths.prompts, withIntermediateDirectories: true)
             try saveLeftovers()
@@ -194,7 +202,7 @@ public final class WorkerLoop {
         let handoff = try? HandoffDocuments(repository: repository).latest(for: record.name)
         let prompt = PromptBuilder.build(PromptContext(
             worker: record, task: task, role: role, skills: skills, handoff: handoff?.text, messages: messages,
-            repositoryContext: repositoryContext(), previousFailure: lastFailure(of: task)))
+            repositoryContext: repositoryContext(), previousFailure: previousAttempts(of: task)))
         let promptFile = paths.prompts + "/\(record.name)-\(task.id.hex).md"
         _ = FileManager.default.createFile(atPath: promptFile, contents: Data(prompt.utf8))
         let session = sessionFor(task)
@@ -207,6 +215,7 @@ public final class WorkerLoop {
             return !channel.supervisorGone && stopRequest == nil
         }
         let started = Timestamp.now()
+        let headBefore = try? GitCLI(directory: worktree).output(["rev-parse", "HEAD"])
         var agent = AgentSession(preset: preset, worktree: worktree, channel: channel, log: log, settings: settings,
                                  pidFile: paths.run + "/\(record.name).agent.pid")
         agent.onPaused = { [weak self] in self?.paused = $0 }
@@ -218,7 +227,8 @@ public final class WorkerLoop {
         do {
             // Inside bubblewrap when the worker is confined (Sandbox/).
             let (confined, environment) = try sandbox?.wrap(invocation, task: task.id, presetName: preset.name) ?? (invocation, [:])
-            outcome = try agent.run(confined, task: task.id, environment: environment.merging(["GIT_ORCH_TASK": task.id.hex]) { $1 })
+            outcome = try agent.run(confined, task: task.id,
+                                    environment: environment.merging(portEnvironment) { $1 }.merging(["GIT_ORCH_TASK": task.id.hex]) { $1 })
         } catch {
             handBack(task, .environment(reason: error.description, offline: true))
             return false
@@ -234,6 +244,14 @@ public final class WorkerLoop {
             saveWork(of: task, note: "stopped")
             if case .stopped(true) = outcome.interruption { release(task, reason: "worker \(record.name) was stopped") }
             return true
+        }
+        if succeeded, let allowed = noChangeVerdict(task, role: role, headBefore: headBefore) {
+            // No silent no-ops: a run that changed nothing is said, and fails unless the task allows it.
+            channel.send(RuntimeEvent(.warning, task: task.id, message: "the agent made no changes" + (allowed ? " (the task allows it)" : "")))
+            if !allowed {
+                settle(task, succeeded: false, reason: "made no changes")
+                return false
+            }
         }
         if succeeded {
             _ = failurePolicy.judge(AgentRunFacts(succeeded: true, usedModel: outcome.usedModel, reason: ""))
@@ -282,11 +300,11 @@ public final class WorkerLoop {
                 try store { () throws(StoreError) in try taskStore.apply(.complete(task.id)) }
                 channel.send(RuntimeEvent(.taskDone, task: task.id, title: task.title, state: WorkerState.idle.rawValue))
             } catch {
-                stash(task, note: "failed to commit")
+                keepAttempt(task, note: "failed to commit")
                 giveBack(task, reason: "could not record the work: \(error.description)")
             }
         } else {
-            stash(task, note: "failed attempt \(task.attempts)")
+            keepAttempt(task, note: reason ?? "failed")
             giveBack(task, reason: reason ?? "failed")
         }
     }
@@ -334,11 +352,47 @@ public final class WorkerLoop {
         _ = try? commitWork(of: task, message: "wip \(task.id.hex.prefix(8)): \(task.title) (\(note))")
     }
 
-    /// A failed attempt's changes go to a stash: kept, but out of the next task's way.
-    private func stash(_ task: Task, note: String) {
+    /// A failed attempt's changes are kept under `refs/orch-attempts/<task>/<n>`: out of the next
+    /// task's way, offered to the next attempt, carried by sync (never the shared stash).
+    private func keepAttempt(_ task: Task, note: String) {
+        let message = "failed attempt \(task.attempts) at \(task.id.hex.prefix(8)) by \(record.name): \(note.prefix { $0 != "\n" }.prefix(200))"
+            + "\n\nOrch-Task: \(task.id.hex)\nOrch-Worker: \(record.name)\n"
+        do {
+            guard let kept = try AttemptKeeper(repository: repository, worktree: worktree, denyPatterns: settings.denyPatterns)
+                .keep(task.id, message: message) else { return }
+            var event = RuntimeEvent(.committed, task: task.id, title: task.title, message: "failed attempt's work kept as \(kept.ref)")
+            event.commit = kept.commit
+            channel.send(event)
+        } catch {
+            channel.send(RuntimeEvent(.warning, task: task.id, message: "could not keep the failed attempt's work: \(error.description)"))
+        }
+    }
+
+    /// Whether the run left the worktree and branch as they were: nil when it changed something,
+    /// else whether the task allows that (`no-change-ok`, a coordination role).
+    private func noChangeVerdict(_ task: Task, role: Role?, headBefore: String?) -> Bool? {
         let git = GitCLI(directory: worktree)
-        guard let status = try? git.output(["status", "--porcelain"]), !status.isEmpty else { return }
-        _ = try? git.run(["stash", "push", "-q", "-u", "-m", "git-orch \(record.name): \(task.id.hex.prefix(8)) \(note)"], allowFailure: true)
+        guard let headBefore, let head = try? git.output(["rev-parse", "HEAD"]), head == headBefore,
+              let status = try? git.run(["status", "--porcelain", "-z", "--untracked-files=all"]).stdout else { return nil }
+        // Files the deny-list keeps out of commits (a copied .env) are not the agent's changes.
+        let committer = WorkCommitter(worktree: worktree, denyPatterns: settings.denyPatterns)
+        let changed = status.split(separator: 0).map { String(decoding: $0.dropFirst(3), as: UTF8.self) }.filter { !committer.isDenied($0) }
+        guard changed.isEmpty else { return nil }
+        // A resumed task may have its work committed already (a wip commit of an interrupted run).
+        let earlier = try? git.output(["log", "-1", "--format=%H", "--fixed-strings", "--grep=Orch-Task: \(task.id.hex)", "\(mainBranch)..HEAD"])
+        if let earlier, !earlier.isEmpty { return nil }
+        return NoChangePolicy.allowsNoChange(labels: task.labels, roleKind: role?.kind)
+    }
+
+    /// The last failure's reason and the kept work of earlier attempts, for a retry's prompt.
+    private func previousAttempts(of task: Task) -> String? {
+        var parts = lastFailure(of: task).map { [$0] } ?? []
+        do {
+            if let note = try AttemptKeeper.promptNote(for: task.id, repository: repository, worktree: worktree) { parts.append(note) }
+        } catch {
+            channel.send(RuntimeEvent(.warning, task: task.id, message: "could not read earlier attempts: \(error.description)"))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
     }
 
     /// Uncommitted changes found at start (a crash mid-task) are committed so nothing is lost; with
