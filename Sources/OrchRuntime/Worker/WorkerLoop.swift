@@ -274,7 +274,7 @@ public final class WorkerLoop {
     /// uncounted, and when no retry here can help the worker goes offline (`offlineReason`).
     private func handBack(_ task: Task, _ verdict: AgentRunVerdict) {
         guard case .environment(let reason, let offline) = verdict else { return }
-        stash(task, note: "agent failed to run")
+        keepAttempt(task, note: "agent failed to run")
         var event = RuntimeEvent(.taskReleased, task: task.id, title: task.title, state: WorkerState.idle.rawValue,
                                  message: "\(reason) (the agent's environment, not the task: attempt not counted)")
         do { try store { () throws(StoreError) in try taskStore.apply(.giveBack(task.id)) } } catch {
