@@ -28,6 +28,9 @@ public final class FakeAgents: @unchecked Sendable {
             "PATH": "\(bin):\(binaries):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "FAKE_AGENT_LOG": logPath,
             "FAKE_AGENT_STATE": statePath,
+            // As root (CI containers), claude refuses --dangerously-skip-permissions unless told it
+            // is in a sandbox; git orch start checks that first, as for the real claude.
+            "IS_SANDBOX": "1",
         ]
     }
 
