@@ -17,7 +17,9 @@ extension GitOrchRun {
             discussion: """
             Workers come back with their registered settings (refs/orch/workers) unless overridden here. \
             Ctrl-C stops them after they save their work; a second Ctrl-C kills them. \
-            Exit status with --until-done: 0 when every task is done, 1 when some are not.
+            Exit status with --until-done: 0 when every task is done, 1 when some are not. \
+            Before anything changes, start runs the checks of 'git orch doctor' that would make it fail (agent on PATH \
+            and willing to run unattended, task graph, main branch, settings) and refuses with the first problem.
             """)
 
         @Option(name: [.short, .long], help: "How many workers (1-\(TeamRequest.maxWorkers); default: the registered team, or \(TeamRequest.defaultWorkers)).")
