@@ -8,8 +8,8 @@ extension GitOrch {
         static let configuration = CommandConfiguration(
             abstract: "Claim a task for a worker; prints the claimed id.",
             discussion: """
-                With no ID, claims the best ready task (highest priority, then oldest) that fits --role.
-                The claim is a compare-and-swap of refs/orch/graph: two claimers never get the same
+                With no ID, claims the best ready task (highest priority, then oldest) that fits --role. \
+                The claim is a compare-and-swap of refs/orch/graph: two claimers never get the same \
                 task. Exit status 1 when nothing is claimable.
                 """)
 

@@ -11,7 +11,7 @@ public struct GitOrch: ParsableCommand {
             Init.self, TaskGroup.self, Ready.self, Claim.self, Graph.self, Log.self,
             Sync.self, Clone.self, Remote.self, Roles.self, Missions.self, Skills.self, Mcp.self,
             Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self,
-            Queue.self, Conflicts.self, Hooks.self, Demo.self, Handoff.self, Resume.self, Dashboard.self,
+            Queue.self, Conflicts.self, Hooks.self, Demo.self, Handoff.self, Resume.self, Dashboard.self, Doctor.self,
         ]
     )
 

@@ -8,7 +8,7 @@ extension GitOrch {
             commandName: "mcp",
             abstract: "Serve git-orch's tools to an agent over the Model Context Protocol (stdio).",
             discussion: """
-                Tools: discover_skills, list_ready_tasks, claim_task, complete_task, add_task. Point an
+                Tools: discover_skills, list_ready_tasks, claim_task, complete_task, add_task. Point an \
                 MCP-speaking agent at `git orch mcp` run inside the repository.
                 """)
 

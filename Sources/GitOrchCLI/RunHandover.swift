@@ -95,6 +95,13 @@ extension GitOrch {
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
+    struct Doctor: RunCompanionCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that git orch start can run here, and say what to do about each problem.", helpNames: [])
+        static let name = "doctor"
+        @Argument(parsing: .allUnrecognized, help: "[--agent A] [--json]") var arguments: [String] = []
+    }
+
     struct Demo: RunCompanionCommand {
         static let configuration = CommandConfiguration(
             abstract: "See git-orch do its whole job on a small project, with no AI account.", helpNames: [])

@@ -8,10 +8,10 @@ extension GitOrch {
         static let configuration = CommandConfiguration(
             abstract: "Exchange task state with a remote: fetch, merge, push with a lease.",
             discussion: """
-                Fetches the remote's refs/orch/* into refs/orch-remotes/<remote>/*, merges each side's
-                operations three-way (rules in docs/state-format.md), and pushes with
-                --force-with-lease so that nothing another machine pushed meanwhile is overwritten.
-                Failed attempts' work (refs/orch-attempts/*) is fetched and pushed as it is.
+                Fetches the remote's refs/orch/* into refs/orch-remotes/<remote>/*, merges each side's \
+                operations three-way (rules in docs/state-format.md), and pushes with \
+                --force-with-lease so that nothing another machine pushed meanwhile is overwritten. \
+                Failed attempts' work (refs/orch-attempts/*) is fetched and pushed as it is. \
                 REMOTE defaults to `git config orch.remote`, then origin.
                 """)
 

@@ -10,8 +10,8 @@ extension GitOrch.TaskGroup {
         static let configuration = CommandConfiguration(
             abstract: "Add many tasks from JSON lines, all or nothing, as one operation.",
             discussion: """
-                One task per line: {"ref": "a", "title": "...", "body": "...", "role": "...", "priority": 0,
-                "after": ["a", "<id>"], "labels": [], "files": []}. Only title is required; "after" names
+                One task per line: {"ref": "a", "title": "...", "body": "...", "role": "...", "priority": 0, \
+                "after": ["a", "<id>"], "labels": [], "files": []}. Only title is required; "after" names \
                 refs of earlier lines or existing task ids. Prints the new ids, one per line.
                 """)
 

@@ -64,6 +64,12 @@ extension GitOrchCatalog {
             @Option(name: .customLong("tag"), help: "Only skills with this tag. Repeatable.") var tags: [String] = []
             @OptionGroup var output: JSONOption
 
+            func validate() throws {
+                if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    throw ValidationError("the task text is empty: give its title and description, e.g. git orch skills select \"Fix the flaky login test\"")
+                }
+            }
+
             func run() throws {
                 let context = CatalogContext.load()
                 var worker: Role?
@@ -108,9 +114,9 @@ extension GitOrchCatalog.Skills {
         static let configuration = CommandConfiguration(
             abstract: "Convert SKILL.md skill folders into manifests, all or nothing.",
             discussion: """
-                Each SKILL.md (front matter with name and description, instructions below) becomes
-                <output>/<category>/<id>.skill.json with a prompt handler. The category is guessed from
-                the closest shipped skills unless --category is given. The default output is this
+                Each SKILL.md (front matter with name and description, instructions below) becomes \
+                <output>/<category>/<id>.skill.json with a prompt handler. The category is guessed from \
+                the closest shipped skills unless --category is given. The default output is this \
                 repository's .orch/skills, where git-orch picks the skills up.
                 """)
         @Argument(help: "A folder holding SKILL.md files (searched recursively).") var folder: String

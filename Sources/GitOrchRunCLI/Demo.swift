@@ -14,9 +14,9 @@ extension GitOrchRun {
         static let configuration = CommandConfiguration(
             abstract: "See git-orch do its whole job: a small project, a dozen tasks, 4 workers, the merge queue, a handoff.",
             discussion: """
-            Creates DIR (default: ./git-orch-demo) with a small sh project and its tests, runs 4 workers
-            whose agent is git-orch's scripted agent (each task carries the edit it makes; no AI account
-            needed) through the merge queue, and prints a summary. One task breaks a test and is
+            Creates DIR (default: ./git-orch-demo) with a small sh project and its tests, runs 4 workers \
+            whose agent is git-orch's scripted agent (each task carries the edit it makes; no AI account \
+            needed) through the merge queue, and prints a summary. One task breaks a test and is \
             rejected; two edit the same file and one is redone after a conflict; one worker hands off.
             """)
 

@@ -9,9 +9,9 @@ extension GitOrchRun {
         static let configuration = CommandConfiguration(
             abstract: "Hand a worker's session over to a fresh one (or to another worker), with a document in git.",
             discussion: """
-                'git orch handoff NAME' runs five steps: write the handoff document, commit the worktree and
-                store the document in refs/orch/handoffs (with a note on the branch commit), push the branch
-                and state when a remote is configured, stop the session, start a new one whose prompt holds the
+                'git orch handoff NAME' runs five steps: write the handoff document, commit the worktree and \
+                store the document in refs/orch/handoffs (with a note on the branch commit), push the branch \
+                and state when a remote is configured, stop the session, start a new one whose prompt holds the \
                 document. A failed step stops the sequence; 'handoff NAME --continue' resumes there.
                 """,
             subcommands: [Hand.self, List.self, Show.self],

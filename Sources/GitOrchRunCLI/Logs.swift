@@ -19,7 +19,8 @@ extension GitOrchRun {
 
         @Argument(help: "The worker's name (omit with --events).") var name: String?
         @Flag(name: [.short, .long], help: "Keep printing as output arrives.") var follow = false
-        @Option(name: [.short, .long], help: "Only the last N lines.") var lines: Int?
+        // -n as in git log and tail; -l kept for scripts that use it.
+        @Option(name: [.customShort("n"), .short, .long], help: "Only the last N lines.") var lines: Int?
         @Flag(help: "The team's events instead of a terminal.") var events = false
         @Flag(help: "The agent's output as it came (JSON events for claude and codex), not the transcript.") var raw = false
         @Flag(help: "With --events: JSON lines.") var json = false

@@ -8,9 +8,9 @@ extension GitOrchRun {
         static let configuration = CommandConfiguration(
             abstract: "Resume the registered team here (on a clone, say): worktrees, branches, then start.",
             discussion: """
-                Syncs refs/orch/* with the remote (orch.remote, else origin), recreates each registered
-                worker's branch (from the remote's orch/<name> when there is no local one) and worktree, and
-                starts the team: each worker resumes its claimed task with its latest handoff document in
+                Syncs refs/orch/* with the remote (orch.remote, else origin), recreates each registered \
+                worker's branch (from the remote's orch/<name> when there is no local one) and worktree, and \
+                starts the team: each worker resumes its claimed task with its latest handoff document in \
                 the prompt.
                 """)
 

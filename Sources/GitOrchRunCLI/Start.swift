@@ -15,9 +15,11 @@ extension GitOrchRun {
         static let configuration = CommandConfiguration(
             abstract: "Start the team: N agent workers, each in its own worktree and branch, pulling tasks from the graph.",
             discussion: """
-            Workers come back with their registered settings (refs/orch/workers) unless overridden here.
-            Ctrl-C stops them after they save their work; a second Ctrl-C kills them.
-            Exit status with --until-done: 0 when every task is done, 1 when some are not.
+            Workers come back with their registered settings (refs/orch/workers) unless overridden here. \
+            Ctrl-C stops them after they save their work; a second Ctrl-C kills them. \
+            Exit status with --until-done: 0 when every task is done, 1 when some are not. \
+            Before anything changes, start runs the checks of 'git orch doctor' that would make it fail (agent on PATH \
+            and willing to run unattended, task graph, main branch, settings) and refuses with the first problem.
             """)
 
         @Option(name: [.short, .long], help: "How many workers (1-\(TeamRequest.maxWorkers); default: the registered team, or \(TeamRequest.defaultWorkers)).")
@@ -68,6 +70,8 @@ extension GitOrchRun {
             var settings = try context.settings()
             var request = TeamRequest(workers: workers, agent: agent, roles: roles.map { $0.split(separator: ",").map(String.init) },
                                       model: model, budgetUSD: budget)
+            // What would make the team fail to start, before anything changes (see git orch doctor).
+            try DoctorReport.preflight(context, agent: agent, createsGraph: mission != nil)
             let catalog = context.catalog()
             if let roles = request.roles {
                 for role in roles where catalog.role(role) == nil {
@@ -100,7 +104,7 @@ extension GitOrchRun {
             if let pid = try? Supervisor.runningPID(context.paths) ?? nil {
                 throw CLIError.input(RuntimeError.alreadyRunning(pid: pid).description)
             }
-            if detach { try Detach.start(context: context, arguments: CommandLine.arguments.dropFirst().filter { $0 != "--detach" }) }
+            if detach { try Detach.start(context: context, arguments: CommandLine.arguments.dropFirst().filter { $0 != "--detach" }, dashboard: dashboard) }
             let console = context.console
             let supervisor = try runtime { () throws(RuntimeError) in
                 try Supervisor(repository: context.repository, settings: settings, options: Supervisor.Options(
@@ -141,7 +145,8 @@ enum MissionTasks {
 /// `start --detach`: the same command again in a new session with its output in
 /// `.git/orch/run/supervisor.log`; returns once its control socket answers.
 enum Detach {
-    static func start(context: RunContext, arguments: [String]) throws(CLIError) -> Never {
+    static func start(context: RunContext, arguments: [String], dashboard: Bool) throws(CLIError) -> Never {
+        let started = Date()
         let logPath = context.paths.run + "/supervisor.log"
         try? FileManager.default.createDirectory(atPath: context.paths.run, withIntermediateDirectories: true, attributes: nil)
         var options = ProcessSpawner.Options()
@@ -161,6 +166,7 @@ enum Detach {
             if let fd = ControlSocket.connect(context.paths) {
                 close(fd)
                 context.console.print("supervisor started in the background (pid \(pid)); log: \(logPath)")
+                if dashboard { DetachedDashboard.printURL(context: context, startedAfter: started) }
                 context.console.print("see 'git orch status', 'git orch logs NAME', and 'git orch stop'")
                 exit(0)
             }
@@ -177,7 +183,7 @@ enum DashboardCompanion {
         let path = URL(fileURLWithPath: RunContext.executable).deletingLastPathComponent().appendingPathComponent("git-orch-dashboard").path
         var options = ProcessSpawner.Options()
         options.directory = directory
-        do { return try ProcessSpawner.spawn(path, [], options) } catch {
+        do { return try ProcessSpawner.spawn(path, ["--companion"], options) } catch {
             console.writeError("git-orch: warning: no dashboard: \(error) (reinstall git-orch with ./install.sh)")
             return nil
         }

@@ -69,6 +69,7 @@ public struct CatalogLoader {
             loadRoles(in: overrideRoot + "/roles", into: &catalog)
             loadSkills(in: overrideRoot + "/skills", schema: schema, into: &catalog)
             loadMissionFiles(in: overrideRoot + "/missions", into: &catalog)
+            catalog.issues += OrchFolderEntries.unknown(in: overrideRoot)
         }
         catalog.issues += CatalogRules.checkRelations(catalog.skills)
         for (name, ids) in catalog.profiles.sorted(by: { $0.key < $1.key }) {

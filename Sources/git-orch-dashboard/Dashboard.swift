@@ -25,6 +25,9 @@ struct Dashboard: AsyncParsableCommand {
     @Option(help: "The port (default: a free one).") var port: Int = 0
     @Option(help: "Where xterm.js and its addons are.") var xtermDirectory: String = DashboardServices.defaultXtermDirectory
     @Option(help: "A token to use instead of a random one (at least 16 characters).") var token: String?
+    @Flag(help: "Print the URL of the dashboard running for this repository, and exit.") var url = false
+    /// Started by `git orch start --dashboard`: it stops with the team, not with Ctrl-C of its own.
+    @Flag(help: .hidden) var companion = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -41,6 +44,13 @@ struct Dashboard: AsyncParsableCommand {
             throw ValidationError("not a git repository: \(FileManager.default.currentDirectoryPath)")
         }
         let paths = RuntimePaths(repository: repository)
+        if url {
+            guard let running = try DashboardAddress.running(paths) else {
+                throw ValidationError("no dashboard is running for this repository; start one with 'git orch dashboard' or 'git orch start --dashboard'")
+            }
+            print(running.url)
+            return
+        }
         let root = repository.workingDirectory ?? repository.commonDirectory
         let services = DashboardServices(
             link: ControlSocketLink(paths: paths), directory: RepositoryTeamDirectory(repositoryPath: root, paths: paths),
@@ -51,10 +61,17 @@ struct Dashboard: AsyncParsableCommand {
         }
         var logger = Logger(label: "git-orch-dashboard")
         logger.logLevel = .warning
+        let stops = companion ? "it stops with the team" : "Ctrl-C stops it; the team goes on"
         let app = DashboardServer.application(services, port: port, logger: logger) { port in
+            let address = "http://127.0.0.1:\(port)/?token=\(services.token.value)"
+            // `git orch dashboard --url` and `start --detach --dashboard` read it from here.
+            do { try DashboardAddress.publish(address, paths: paths) } catch {
+                FileHandle.standardError.write(Data("git-orch: warning: \(error)\n".utf8))
+            }
             // Unbuffered: whoever started us (a person, `start --dashboard`, a test) reads the URL now.
-            FileHandle.standardOutput.write(Data("dashboard: http://127.0.0.1:\(port)/?token=\(services.token.value)\n(Ctrl-C stops it; the team goes on)\n".utf8))
+            FileHandle.standardOutput.write(Data("dashboard: \(address)\n(\(stops))\n".utf8))
         }
+        defer { DashboardAddress.withdraw(paths: paths) }
         try await app.runService()
     }
 }

@@ -9,7 +9,7 @@ import Testing
 
     @Test func aWholeSessionThroughTheBinary() throws {
         let repo = try TemporaryRepository()
-        #expect(try repo.orch("init").stdout == "Initialized git-orch task graph in refs/orch/graph\n")
+        #expect(try repo.orch("init").stdoutLines.first == "Initialized git-orch task graph in refs/orch/graph")
         let schema = id(try repo.orch("task", "add", "Design schema", "--role", "database-dev", "--priority", "5"))
         #expect(schema.count == 16)
         let api = id(try repo.orch("task", "add", "Write API", "--after", String(schema.prefix(7)), "--label", "api", "--file", "Sources/API/**"))

@@ -3,9 +3,13 @@ import OrchTestSupport
 import Testing
 
 @Suite struct McpTests {
+    static let needs = [TestDependency.pythonModule("mcp")]
+
     /// A real MCP session (initialize, tools/list, tools/call) driven by the official Python SDK,
-    /// which .ci/run installs from PyPI.
-    @Test func anMCPClientNobodyHereWroteCanUseTheTools() throws {
+    /// which ./install.sh --test-deps installs from PyPI.
+    @Test(.enabled(if: TestDependency.runnable(McpTests.needs), Comment(rawValue: TestDependency.reason(McpTests.needs))))
+    func anMCPClientNobodyHereWroteCanUseTheTools() throws {
+        try TestDependency.require(Self.needs)
         let repo = try TemporaryRepository()
         _ = try repo.orch("init")
         _ = try repo.orch("task", "add", "Fix the flaky login test")

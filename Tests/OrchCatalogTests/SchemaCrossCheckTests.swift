@@ -4,9 +4,14 @@ import OrchTestSupport
 import Testing
 
 /// git-orch's schema validator must agree with a validator nobody here wrote: Python's
-/// `jsonschema` (installed by .ci/run), on every shipped manifest and on broken variants of one.
+/// `jsonschema` (installed by ./install.sh --test-deps), on every shipped manifest and on broken
+/// variants of one.
 @Suite struct SchemaCrossCheckTests {
-    @Test func agreesWithPythonJSONSchema() throws {
+    static let needs = [TestDependency.pythonModule("jsonschema")]
+
+    @Test(.enabled(if: TestDependency.runnable(SchemaCrossCheckTests.needs), Comment(rawValue: TestDependency.reason(SchemaCrossCheckTests.needs))))
+    func agreesWithPythonJSONSchema() throws {
+        try TestDependency.require(Self.needs)
         let schemaPath = packageRoot + "/Skills/schema/skill.schema.json"
         let schema = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: schemaPath)))
         let validator = SchemaValidator(schema: schema)

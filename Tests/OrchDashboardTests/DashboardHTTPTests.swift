@@ -100,12 +100,12 @@ import Testing
         }
     }
 
-    @Test func xtermComesFromDebiansPackageAsOneScript() throws {
+    static let xtermNeeds = [TestDependency.file(DashboardServices.defaultXtermDirectory + "/lib/public/Terminal.js", providedBy: "node-xterm")]
+
+    @Test(.enabled(if: TestDependency.runnable(DashboardHTTPTests.xtermNeeds), Comment(rawValue: TestDependency.reason(DashboardHTTPTests.xtermNeeds))))
+    func xtermComesFromDebiansPackageAsOneScript() throws {
+        try TestDependency.require(Self.xtermNeeds)
         let bundle = XtermBundle(root: DashboardServices.defaultXtermDirectory)
-        guard FileManager.default.fileExists(atPath: bundle.root + "/lib/public/Terminal.js") else {
-            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "node-xterm is not installed (./install.sh installs it)")
-            return
-        }
         let script = try #require(bundle.script())
         #expect(script.contains("\"lib/public/Terminal.js\": function") && script.contains("\"lib/addons/search/search.js\": function"))
         #expect(script.contains("window.Terminal = Terminal"))

@@ -20,6 +20,11 @@ public struct TestDependency: Sendable, CustomStringConvertible {
         return TestDependency(description: "python3 module \(name)", isPresent: present)
     }
 
+    /// A file another package installs (e.g. Debian's node-xterm), described by what provides it.
+    public static func file(_ path: String, providedBy package: String) -> TestDependency {
+        TestDependency(description: "\(package) (\(path))", isPresent: FileManager.default.fileExists(atPath: path))
+    }
+
     public init(description: String, isPresent: Bool) {
         self.description = description
         self.isPresent = isPresent
