@@ -1,12 +1,13 @@
 import Foundation
 
-/// Whether an agent preset will run unattended here: its program is on PATH (as the workers will
-/// look it up) and answers `--version`, it does not refuse to run as this user, and it has
-/// credentials. Self-contained so a fuller agent preflight can replace it.
+/// Whether an agent preset will run unattended here: the agent preflight (`AgentPreflight`: its
+/// program found as the workers will look it up, its `--version`, no refusal to run as the uid it
+/// gets), as doctor lines, plus whether it has credentials.
 public enum AgentReadinessCheck {
     /// The checks for the agent `name` (a preset, or a command line) resolved to `preset`.
+    /// `confined`: the agent will run in the sandbox, as a non-root uid.
     public static func checks(agent name: String, preset: AgentPreset, environment: DoctorEnvironment,
-                              probeVersion: Bool = true) -> [DoctorCheck] {
+                              probeVersion: Bool = true, confined: Bool = false) -> [DoctorCheck] {
         let label = "agent \(name)"
         guard let program = preset.command.first else {
             return [.failed(label, "the preset has no command", fix: "give orch.agent.\(name).command a program")]
@@ -14,33 +15,28 @@ public enum AgentReadinessCheck {
         guard let path = environment.executable(program) else {
             return [.failed(label, "\(program) is not on PATH", fix: installHint(program))]
         }
-        var checks: [DoctorCheck] = []
         let known = ["claude", "codex", "aider"].contains(programName(program))
+        // Root only when the environment says so and no sandbox maps the agent to another user.
+        let uid: UInt32 = environment.isRoot && !confined ? 0 : SandboxIdentity.current.uid
+        let findings = AgentPreflight.check(AgentPreflight.Input(
+            preset: preset, environment: environment.variables, runsAsUID: uid, probeVersion: probeVersion && known))
+        var checks: [DoctorCheck] = []
         if probeVersion && known {
-            if let result = DoctorProbe.run(path, ["--version"], seconds: 15), result.status == 0 {
-                checks.append(.ok(label, "\(path), \(firstLine(result.output))"))
+            if let version = findings.compactMap(\.version).first {
+                checks.append(.ok(label, "\(path), \(version)"))
             } else {
                 checks.append(.warning(label, "\(path) does not answer --version", fix: "run '\(path) --version' to see why; reinstall it if it fails"))
             }
         } else {
             checks.append(.ok(label, path))
         }
-        checks.append(unattended(label: label, program: program, preset: preset, environment: environment))
+        if let refusal = findings.first(where: { $0.status == .problem }) {
+            checks.append(.failed(label + " unattended", refusal.message, fix: refusal.fix ?? "see docs/workers.md"))
+        } else {
+            checks.append(.ok(label + " unattended", confined ? "runs in the sandbox as uid \(uid)" : environment.isRoot ? "runs as root" : "runs as a regular user"))
+        }
         if let credentials = credentials(label: label, program: program, environment: environment) { checks.append(credentials) }
         return checks
-    }
-
-    /// Claude Code refuses `--dangerously-skip-permissions` as root unless told it runs in a
-    /// sandbox (`IS_SANDBOX=1`, or its own bubblewrap mode).
-    static func unattended(label: String, program: String, preset: AgentPreset, environment: DoctorEnvironment) -> DoctorCheck {
-        let name = label + " unattended"
-        let skipsPermissions = preset.command.contains("--dangerously-skip-permissions")
-        if programName(program) == "claude" && skipsPermissions && environment.isRoot
-            && environment.variables["IS_SANDBOX"] != "1" && !environment.isSet("CLAUDE_CODE_BUBBLEWRAP") {
-            return .failed(name, "running as root: claude refuses --dangerously-skip-permissions",
-                           fix: "run git orch as a regular user, or export IS_SANDBOX=1 when this machine is a disposable container")
-        }
-        return .ok(name, environment.isRoot ? "runs as root" : "runs as a regular user")
     }
 
     /// Where each known agent CLI takes its credentials from; nil for agents that need none.

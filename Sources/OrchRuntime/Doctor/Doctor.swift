@@ -58,10 +58,13 @@ public enum Doctor {
         var checks = [repositoryCheck]
         if !createsGraph { checks.append(RepositoryChecks.graph(repository)) }
         checks += [RepositoryChecks.mainBranch(repository), RepositoryChecks.settings(config), RepositoryChecks.supervisor(paths)]
+        // As `start` decides it: the agents run as a non-root uid when the sandbox confines them.
+        let confined = (try? SandboxMode(config)) != .off && Sandbox.availability().available
         for agent in agents {
             do {
                 let preset = try AgentPresets.resolve(agent, gitConfig: config.agentKeys, presetFile: root + "/.orch/agents.json")
-                checks += AgentReadinessCheck.checks(agent: agent, preset: preset, environment: environment, probeVersion: probeVersions)
+                checks += AgentReadinessCheck.checks(agent: agent, preset: preset, environment: environment, probeVersion: probeVersions,
+                                                     confined: confined)
             } catch {
                 checks.append(.failed("agent \(agent)", error.description, fix: "see 'git orch start --help' and docs/workers.md for presets"))
             }
@@ -71,9 +74,9 @@ public enum Doctor {
         return checks
     }
 
-    /// `orch.sandbox` set to a true value: agents must run sandboxed, so no sandbox is a failure.
+    /// `orch.sandbox bwrap`: agents must run sandboxed, so no sandbox is a failure. (An unreadable
+    /// value is the settings check's to report.)
     static func sandboxRequired(_ config: RuntimeConfig) -> Bool {
-        guard let value = config.string("orch.sandbox")?.lowercased() else { return false }
-        return ["true", "yes", "on", "1", "required", "bwrap", "bubblewrap"].contains(value)
+        (try? SandboxMode(config)) == .bwrap
     }
 }

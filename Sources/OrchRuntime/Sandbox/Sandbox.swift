@@ -8,7 +8,13 @@ import GitKit
 public enum Sandbox {
     /// Whether bubblewrap is on PATH and can make the sandbox agents run in (a kernel or a
     /// container may refuse user namespaces). Probed once per process; `git orch doctor` calls it.
-    public static func availability() -> (available: Bool, detail: String) {
+    public static func availability() -> (available: Bool, detail: String) { describe(probe) }
+
+    /// The same probe with the bubblewrap at `executable` (`git orch doctor` finds it on the PATH
+    /// the workers get).
+    public static func availability(of executable: String) -> (available: Bool, detail: String) { describe(runProbe(executable)) }
+
+    private static func describe(_ probe: Result<String, Unavailable>) -> (available: Bool, detail: String) {
         switch probe {
         case .success(let executable): (true, "bubblewrap works (\(executable))")
         case .failure(let reason): (false, reason.message)
@@ -43,12 +49,10 @@ public enum Sandbox {
 
     struct Unavailable: Error { var message: String }
 
-    private static let probe: Result<String, Unavailable> = runProbe()
+    private static let probe: Result<String, Unavailable> = findOnPath("bwrap").map(runProbe)
+        ?? .failure(Unavailable(message: "bubblewrap (bwrap) is not on PATH"))
 
-    private static func runProbe() -> Result<String, Unavailable> {
-        guard let executable = findOnPath("bwrap") else {
-            return .failure(Unavailable(message: "bubblewrap (bwrap) is not on PATH"))
-        }
+    private static func runProbe(_ executable: String) -> Result<String, Unavailable> {
         let identity = SandboxIdentity.current
         let arguments = ["--unshare-user", "--uid", "\(identity.uid)", "--gid", "\(identity.gid)", "--unshare-pid",
                          "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--", "true"]
