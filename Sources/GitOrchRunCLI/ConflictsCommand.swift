@@ -8,8 +8,12 @@ extension GitOrchRun {
     /// `git orch conflicts`: which active branches would collide, found by in-memory merges.
     struct Conflicts: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Predict conflicts: merge every pair of worker branches (and each with main) in memory.",
-            discussion: "Exit status 0 when nothing collides, 1 when some branches would conflict.")
+            abstract: "Predict conflicts between every pair of worker branches (and each with main).",
+            discussion: """
+                Each branch's changed paths come from one tree diff against the pair's merge base; only \
+                pairs whose paths meet are merged in memory (no checkout, no ref moves). Exit status 0 \
+                when nothing collides, 1 when some branches would conflict.
+                """)
 
         @Argument(help: "Branches to compare (default: the worker branches, refs/heads/orch/*).") var branches: [String] = []
         @OptionGroup var output: JSONOption
