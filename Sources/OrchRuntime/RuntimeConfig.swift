@@ -130,5 +130,7 @@ public struct RuntimeSettings: Sendable {
         handoffContextPercent = try config.number("orch.handoffContextPercent", default: 80, range: 1...100)
         handoffAfterTasks = config.string("orch.handoffAfterTasks") == nil ? nil : Int(try config.number("orch.handoffAfterTasks", default: 0, range: 1...100_000))
         project = try ProjectSetup.load(config)
+        // Files copied from the user's checkout are the user's, never the team's work.
+        denyPatterns += project.copyFiles
     }
 }

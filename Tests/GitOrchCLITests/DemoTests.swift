@@ -16,6 +16,8 @@ import Testing
         #expect(result.stdout.contains("failed: Make words faster (breaks a test): rejected by the merge queue"))
         #expect(result.stdout.contains("made-up figures"))
         #expect(result.stdout.range(of: #"dashboard: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+"#, options: .regularExpression) != nil)
+        // The demo's checkout of main followed every merge by itself: nothing to reset, nothing to report.
+        #expect(try Run.process("/usr/bin/git", ["status", "--porcelain"], in: target).stdout == "")
         // Main's own tests pass on what the queue merged, and every merge carries a passing note.
         let tests = try Run.process("/bin/sh", ["tests/run.sh"], in: target)
         #expect(tests.status == 0)

@@ -26,6 +26,38 @@ import Testing
         try repo.git("checkout", "-q", "main")
     }
 
+    @Test func aMergeHeldByTheUsersCheckoutIsShownByQueueStatusAndStatus() throws {
+        let repo = try repository()
+        try "v1\n".write(toFile: repo.directory.file("shared.txt"), atomically: true, encoding: .utf8)
+        try repo.git("add", "shared.txt")
+        try repo.git("commit", "-q", "-m", "shared")
+        try branch(repo, "feature", ["shared.txt": "v2\n"])
+        try "my edit\n".write(toFile: repo.directory.file("shared.txt"), atomically: true, encoding: .utf8)
+        #expect(try repo.orch("queue", "add", "feature").status == 0)
+        let run = try repo.orch("queue", "run")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("merge held: main is checked out at "), "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("with changes to shared.txt"))
+        let status = try repo.orch("queue", "status")
+        #expect(status.stdout.contains("held: main is checked out at "))
+        let json = try JSONSerialization.jsonObject(with: Data(try repo.orch("queue", "status", "--json").stdout.utf8)) as? [String: Any]
+        #expect((json?["held"] as? String)?.contains("with changes to shared.txt") == true)
+        #expect(try repo.orch("status").stdout.contains("merge queue held: main is checked out at "))
+        // The user reverts: the next run merges without another test, and the checkout follows.
+        try repo.git("checkout", "--", "shared.txt")
+        let resumed = try repo.orch("queue", "run")
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("test runs 0"))
+        #expect(try String(contentsOfFile: repo.directory.file("shared.txt"), encoding: .utf8) == "v2\n")
+        #expect(try Run.process("/usr/bin/git", ["status", "--porcelain"], in: repo.path).stdout == "")
+        #expect(!(try repo.orch("queue", "status")).stdout.contains("held"))
+        // queue gc removes the kept test worktree.
+        let gc = try repo.orch("queue", "gc")
+        #expect(gc.status == 0 && gc.stdout.contains("removed 1 test worktree(s)"), "\(gc.stdout)\(gc.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/orch/queue/lane-0"))
+        #expect(try repo.orch("queue", "gc").stdout.contains("no test worktrees to remove"))
+    }
+
     @Test func badAndUnknownBranchesAreClearErrorsAndChangeNothing() throws {
         let repo = try repository()
         let pwned = repo.directory.file("pwned")

@@ -49,6 +49,25 @@ final class Hub: @unchecked Sendable {
         #expect(try Run.git(["config", "--get-all", "remote.origin.fetch"], in: clone).contains("+refs/orch/*:refs/orch-remotes/origin/*"))
     }
 
+    @Test func failedAttemptsTravelWithSyncAndClone() throws {
+        let hub = try Hub(tasks: 2)
+        let a = try hub.clone("a"), b = try hub.clone("b")
+        let id = try hub.tasks(in: a)[0].id
+        // A kept attempt on a: a commit on top of main under refs/orch-attempts/<task>/1.
+        let tree = try Run.git(["write-tree"], in: a)
+        let commit = try Run.git(["commit-tree", tree, "-p", "HEAD", "-m", "failed attempt 1"], in: a)
+        try Run.git(["update-ref", "refs/orch-attempts/\(id)/1", commit], in: a)
+        let synced = try Run.orch(["sync"], in: a)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try Run.git(["rev-parse", "refs/orch-attempts/\(id)/1"], in: hub.bare) == commit)
+        // b gets it with its next sync, a new clone with the clone; task show names it there.
+        #expect(try Run.orch(["sync"], in: b).status == 0)
+        #expect(try Run.git(["rev-parse", "refs/orch-attempts/\(id)/1"], in: b) == commit)
+        let c = try hub.clone("c")
+        #expect(try Run.git(["rev-parse", "refs/orch-attempts/\(id)/1"], in: c) == commit)
+        #expect(try Run.orch(["task", "show", id], in: c).stdout.contains("refs/orch-attempts/\(id)/1"))
+    }
+
     @Test func offlineEditsOnTwoClonesConverge() throws {
         let hub = try Hub(tasks: 20)
         let a = try hub.clone("a"), b = try hub.clone("b")

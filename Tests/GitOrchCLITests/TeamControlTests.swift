@@ -63,7 +63,10 @@ import Testing
         try "test:\n\ttest -f README.md\n".write(toFile: team.repo.path + "/Makefile", atomically: true, encoding: .utf8)
         try team.repo.git("add", "Makefile")
         try team.repo.git("commit", "-q", "-m", "make test")
-        let run = try team.orch("start", "--mission", "library", "--until-done")
+        // The mission's task texts carry no @fake directives: each run writes a file of its own
+        // (an agent that changes nothing fails its task).
+        let run = try Run.orch(["start", "--mission", "library", "--until-done"], in: team.repo.path,
+                               environment: team.agents.environment.merging(["FAKE_AGENT_DEFAULT": "@fake write work/{n}.txt done"]) { $1 })
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("added the 7 starting tasks of mission library"))
         #expect(run.stdout.contains("merge queue: testing with the mission's test command 'make test'"))

@@ -60,6 +60,10 @@ import Testing
         // The user's local secrets: untracked, in the user's checkout only.
         try "API_KEY=local\n".write(toFile: team.repo.directory.file(".env"), atomically: true, encoding: .utf8)
         try team.repo.git("config", "orch.copyFiles", ".env")
+        // And a local settings file in a folder git does not track at all; not on the deny-list.
+        try FileManager.default.createDirectory(atPath: team.repo.directory.file("config"), withIntermediateDirectories: true)
+        try "{}\n".write(toFile: team.repo.directory.file("config/app.local.json"), atomically: true, encoding: .utf8)
+        try team.repo.git("config", "--add", "orch.copyFiles", "config/*.local.json")
         try team.repo.git("config", "orch.setupCommand", #"test -f .env && echo "$GIT_ORCH_PORT $GIT_ORCH_PORT_COUNT" > .prepared"#)
         try team.repo.git("config", "orch.portBase", "31000")
         try team.repo.git("config", "orch.portRange", "5")
@@ -72,13 +76,15 @@ import Testing
         for name in worktrees {
             let path = team.repo.path + "/.git/orch/worktrees/" + name
             #expect(try String(contentsOfFile: path + "/.env", encoding: .utf8) == "API_KEY=local\n")
+            #expect(FileManager.default.fileExists(atPath: path + "/config/app.local.json"))
             ports.insert(try String(contentsOfFile: path + "/.prepared", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         #expect(ports == ["31000 5", "31005 5"], "each worker has its own range")
         // The copied secret stays out of every commit.
         let committed = try team.repo.git("log", "--all", "--name-only", "--format=")
         #expect(!committed.split(separator: "\n").contains(".env"))
-        #expect(team.events("message").contains { ($0["message"] as? String)?.hasPrefix("project setup: copied .env; ran ") == true })
+        #expect(!committed.split(separator: "\n").contains("config/app.local.json"), "copied files are the user's, never committed")
+        #expect(team.events("message").contains { ($0["message"] as? String)?.hasPrefix("project setup: copied .env, config/app.local.json; ran ") == true })
     }
 
     @Test func aFailingSetupStopsTheWorkerWithTheReason() throws {

@@ -16,7 +16,10 @@ import Testing
         try fixture.repo.git("add", ".gitignore")
         try fixture.repo.git("commit", "-q", "-m", "ignore build output")
         try fixture.repo.git("config", "orch.setupCommand", "mkdir -p build && echo ready > build/prepared && pwd >> \(setups.file("log"))")
-        try fixture.repo.git("config", "orch.testCommand", "test -f build/prepared || { echo 'not prepared'; exit 3; }; sh test.sh")
+        // The user's untracked .env is copied into each new lane and survives the cleaning between candidates.
+        try "API_KEY=local\n".write(toFile: fixture.repo.directory.file(".env"), atomically: true, encoding: .utf8)
+        try fixture.repo.git("config", "orch.copyFiles", ".env")
+        try fixture.repo.git("config", "orch.testCommand", "test -f build/prepared -a -f .env || { echo 'not prepared'; exit 3; }; sh test.sh")
         return fixture
     }
 

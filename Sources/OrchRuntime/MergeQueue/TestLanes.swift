@@ -19,14 +19,15 @@ extension ScratchWorktree {
     static func lanePath(_ repository: Repository, _ number: Int) -> String { root(repository) + "/lane-\(number)" }
 
     /// Lane `number` checked out at `commit` (made when missing, reused when there).
-    static func lane(_ repository: Repository, number: Int, commit: OID) throws(MergeQueueError) -> ScratchWorktree {
+    static func lane(_ repository: Repository, number: Int, commit: OID, keep: [String] = []) throws(MergeQueueError) -> ScratchWorktree {
         let path = lanePath(repository, number)
         if let gitDirectory = CheckoutFollower.gitDirectory(ofWorktree: path) {
             let lane = ScratchWorktree(path: path, gitDirectory: gitDirectory, commonDirectory: repository.commonDirectory)
             // Reuse: the candidate replaces whatever the last test left; `clean` without -x keeps
             // ignored files, which is where build caches live.
             let checkout = try lane.git(["checkout", "-q", "--detach", "--force", commit.hex])
-            let clean = checkout.status == 0 ? try lane.git(["clean", "-q", "-d", "--force"]) : checkout
+            // Files copied in at setup (`keep`, orch.copyFiles) stay too.
+            let clean = checkout.status == 0 ? try lane.git(["clean", "-q", "-d", "--force"] + keep.flatMap { ["-e", $0] }) : checkout
             if clean.status == 0 { return lane }
             // A damaged lane (a crash mid-checkout): start it over, setup included.
             lane.remove()
@@ -80,7 +81,7 @@ extension MergeQueue {
         let paths = RuntimePaths(repository: repository)
         var lanes: [TestLane] = []
         for (number, commit) in commits.enumerated() {
-            let worktree = try ScratchWorktree.lane(repository, number: number, commit: commit)
+            let worktree = try ScratchWorktree.lane(repository, number: number, commit: commit, keep: setup.copyFiles)
             let slot: PortSlot
             do { slot = try PortSlot.acquire(in: paths.portSlots, owner: "queue lane \(number)") } catch { throw .setup(error.description) }
             let environment = setup.portEnvironment(slot: slot.number)

@@ -104,15 +104,25 @@ public struct ProjectSetup: Sendable, Equatable {
     /// local settings) into `destination`, keeping any the destination already has.
     func copyFiles(from source: String, to destination: String) throws(Failure) -> [String] {
         guard !copyFiles.isEmpty else { return [] }
-        let listed: Subprocess.Result
-        do {
-            // Untracked files, ignored ones included (a .env is usually ignored).
-            listed = try Subprocess.run("git", ["ls-files", "-z", "--others"], in: source)
-        } catch {
-            throw Failure(worktree: destination, message: error.description)
+        // Untracked files, ignored ones included (a .env is usually ignored). Wholly untracked
+        // folders come as one entry (`node_modules/`, not its 100,000 files) and are listed file
+        // by file only when a glob may reach inside.
+        func untracked(_ arguments: [String]) throws(Failure) -> [String] {
+            let listed: Subprocess.Result
+            do { listed = try Subprocess.run("git", ["ls-files", "-z", "--others"] + arguments, in: source) } catch {
+                throw Failure(worktree: destination, message: error.description)
+            }
+            guard listed.status == 0 else { throw Failure(worktree: destination, message: "git ls-files in \(source) failed") }
+            return listed.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         }
-        guard listed.status == 0 else { throw Failure(worktree: destination, message: "git ls-files in \(source) failed") }
-        let candidates = listed.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        var candidates: [String] = []
+        for entry in try untracked(["--directory"]) {
+            if entry.hasSuffix("/"), copyFiles.contains(where: { $0.hasPrefix(entry) || $0.hasPrefix("**/") }) {
+                candidates += try untracked(["--", entry])
+            } else {
+                candidates.append(entry)
+            }
+        }
         var copied: [String] = []
         for path in candidates where copyFiles.contains(where: { Self.matches($0, path) }) {
             let target = destination + "/" + path
