@@ -53,6 +53,7 @@ public final class WorkerLoop {
     public func run() -> Int32 {
         do {
             worktree = try Worktrees(repositoryRoot: repositoryRoot, paths: paths).ensure(record, base: mainBranch)
+            try AgentScratchFiles.exclude(in: repositoryRoot)
             try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: paths.prompts, withIntermediateDirectories: true)
             try saveLeftovers()
