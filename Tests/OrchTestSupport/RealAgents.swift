@@ -122,8 +122,9 @@ public final class StandInModel: @unchecked Sendable {
     }
 
     deinit {
+        // SIGKILL: a test runner may have blocked SIGTERM, and its children inherit the mask.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

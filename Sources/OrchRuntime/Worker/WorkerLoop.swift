@@ -57,6 +57,7 @@ public final class WorkerLoop {
     public func run() -> Int32 {
         do {
             worktree = try Worktrees(repositoryRoot: repositoryRoot, paths: paths).ensure(record, base: mainBranch)
+            try AgentScratchFiles.exclude(in: repositoryRoot)
             portSlot = try PortSlot.acquire(in: paths.portSlots, owner: record.name)
             // Once per new worktree: copied files (.env), then the project's setup command.
             if let prepared = try settings.project.prepareWorktree(worktree, from: repositoryRoot, environment: portEnvironment) {

@@ -13,12 +13,16 @@ import json
 import os
 import re
 import shlex
+import signal
 import socketserver
 import sys
 import threading
 import time
 
 TASK = re.compile(r"write ([\w./-]+): ([^\n\"\\]+)")
+# git-orch's prompt names the task in its header; other text (recent commits, git status that
+# Claude Code adds) may quote older tasks.
+HEADER = re.compile(r"(?m)^# Your task \S+: write ([\w./-]+): ([^\n\"\\]+)")
 SLEEP = re.compile(r"(?m)^\s*sleep (\d+(?:\.\d+)?)\s*$")
 # Headers worth keeping in the log (session ids, client versions); never credentials.
 LOGGED_HEADERS = ("user-agent", "session_id", "conversation_id", "originator", "version", "openai-beta")
@@ -30,7 +34,7 @@ class Task:
 
     @staticmethod
     def find(conversation_text):
-        match = TASK.search(conversation_text)
+        match = HEADER.search(conversation_text) or TASK.search(conversation_text)
         if not match:
             return None
         sleep = SLEEP.search(conversation_text)
@@ -40,12 +44,12 @@ class Task:
         """One shell command that does the task, as a person would type it."""
         directory = os.path.dirname(self.path)
         steps = []
-        if self.sleep:
-            steps.append(f"sleep {self.sleep:g}")
         if directory:
             steps.append(f"mkdir -p {shlex.quote(directory)}")
         steps.append(f"printf '%s\\n' {shlex.quote(self.text)} > {shlex.quote(self.path)}")
-        return " && ".join(steps)
+        # Not `sleep`: Claude Code refuses a long leading sleep in its Bash tool.
+        wait = f"timeout {self.sleep:g} tail -f /dev/null; " if self.sleep else ""
+        return wait + " && ".join(steps)
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -121,6 +125,8 @@ def serve(handler_class, argv):
             sys.exit(f"{argv[0]}: unknown option {argv[index]} (known: {', '.join(options)})")
         options[argv[index]] = argv[index + 1]
     handler_class.log_path = options["--log"]
+    # A parent that blocked these (a test runner) passes the mask on; stopping must still work.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     server = Server(("127.0.0.1", 0), handler_class)
     port = server.server_address[1]
     if options["--port-file"]:
