@@ -157,6 +157,7 @@ extension Page {
         ['agent', worker.agent], ['model', worker.model || 'the agent\'s default'],
         ['budget', worker.budgetUSD ? money(worker.budgetUSD) : 'none'], ['roles', worker.roles.length ? worker.roles.join(', ') : 'any'],
         ['branch', worker.branch], ['pid', worker.pid || '–'], ['restarts', worker.restarts], ['failures', worker.failures],
+        ['machine', worker.machine || 'this one'],
       ].flatMap(([key, value]) => [el('dt', { textContent: key }), el('dd', { textContent: String(value) })]),
       el('p', { className: 'hint', textContent: 'Kept in refs/orch/workers; change them with git orch start --model, --budget or --roles.' }));
     }
@@ -170,6 +171,8 @@ extension Page {
       cost.dataset.level = share >= 1 ? 'over' : share >= 0.8 ? 'high' : 'ok';
       const tasks = status.tasks;
       $('#tasks').textContent = running ? `tasks: ${tasks.ready} ready · ${tasks.claimed} claimed · ${tasks.done} done` + (tasks.failed ? ` · ${tasks.failed} failed` : '') : '';
+      // A team on a remote: which machine runs the merge queue (holds the lease).
+      if (status.team) $('#tasks').textContent += ` · on ${status.team.remote} as ${status.team.machine}, queue runner ${status.team.queueRunner ? status.team.queueRunner.holder : 'none'}`;
     }
 
     function renderQueue(queue) {

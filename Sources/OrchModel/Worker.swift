@@ -57,6 +57,8 @@ public struct WorkerRecord: Sendable, Equatable, Codable {
     public var created: String
     /// Retired workers (scaled down) stay in the registry for the record but are not respawned.
     public var retired: Bool = false
+    /// A team on a remote: the machine (`orch.machine`, else the host name) that runs this worker.
+    public var machine: String?
 
     public init(
         name: String, color: WorkerColor, agent: String, roles: [String] = [], model: String? = nil,

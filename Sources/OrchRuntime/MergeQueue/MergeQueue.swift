@@ -24,6 +24,13 @@ public final class MergeQueue {
     /// second half on the new head is the very same tree, so it is known red without a run.
     var redTrees: [OID: QueueTestRecord] = [:]
     private var runLock: RunLock?
+    /// Runs before each step of `runUntilEmpty` (a team on a remote: `RemoteQueueLayer` fetches
+    /// the pushed branches and follows the remote's main).
+    public var beforeStep: (() throws(MergeQueueError) -> Void)?
+    /// Publishes a green candidate elsewhere before main moves here (a team on a remote: notes,
+    /// then a push with a lease on the tested base); false means main moved there, so the
+    /// candidate is tested again, never merged stale.
+    public var publishMain: ((_ candidate: OID, _ base: OID) throws(MergeQueueError) -> Bool)?
 
     public init(repository: Repository, configuration: MergeQueueConfiguration? = nil, clock: @escaping () -> Timestamp = SystemClock.now) {
         self.repository = repository
@@ -95,6 +102,7 @@ public final class MergeQueue {
         try holdRunLock()
         var report = QueueRunReport()
         for _ in 0..<maxSteps {
+            try beforeStep?()
             let step = try processNext()
             progress(step)
             report.steps.append(step)
@@ -170,9 +178,14 @@ public final class MergeQueue {
                 try fail(candidate, record: record, step: &step)
                 return step
             }
-            let moved = try gitCall { () throws(GitError) in
-                try repository.compareAndSwapReference(
-                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
+            var moved = try publishMain?(candidate.commit, candidate.base) ?? true
+            if moved {
+                moved = try gitCall { () throws(GitError) in
+                    let swapped = try repository.compareAndSwapReference(
+                        configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(members))")
+                    if swapped { return true }
+                    return try repository.referenceTarget(configuration.mainRef) == candidate.commit
+                }
             }
             guard moved else {
                 step.kind = .mainMoved

@@ -53,6 +53,8 @@ public final class Supervisor {
     var lastConflictCheck = Date()
     /// Collisions already announced (first second paths), so each is said once.
     var knownConflicts: Set<String> = []
+    /// A team on a remote: the sync thread (heartbeats, queue lease, shared state).
+    var teamSync: TeamSync?
     let started = Timestamp.now()
 
     public init(repository: Repository, settings: RuntimeSettings, options: Options) throws(RuntimeError) {
@@ -71,10 +73,11 @@ public final class Supervisor {
     public func run() throws(RuntimeError) -> Int32 {
         let lock = try SupervisorLock.acquire(paths)
         defer { lock.release() }
+        let machine = try joinTeamRemote()
         _ = try store { () throws(StoreError) in try taskStore.snapshot() }
         mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
-        let team = TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now())
+        let team = TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now(), machine: machine)
         let config = RuntimeConfig.load(in: repositoryRoot)
         for record in team { _ = try Self.preset(for: record, config: config, root: repositoryRoot) }
         try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", "))
@@ -87,8 +90,11 @@ public final class Supervisor {
         _ = orch_set_child_subreaper()
         emit(RuntimeEvent(.supervisorStarted, message: "\(team.count) workers on \(mainBranch)"))
         handles = team.map(WorkerHandle.init)
+        if let machine { try startTeamSync(machine: machine) }
         for handle in handles { spawn(handle) }
         let status = loop()
+        teamSync?.stop(timeout: 30)
+        followTeamSync()
         emit(RuntimeEvent(.supervisorStopped, message: status == 0 ? "done" : "stopped"))
         return status
     }
@@ -234,6 +240,7 @@ public final class Supervisor {
             emit(event)
             if event.type == .handoffRequested { startHandoff(of: handle, reason: event.state) }
         }
+        followTeamSync(after: events)
     }
 
     private func reapChildren() {
@@ -317,8 +324,9 @@ public final class Supervisor {
                 kill(pid, SIGKILL)
             }
         }
+        followTeamSync()
         guard !shuttingDown else { return }
-        if settings.mergeQueue { runQueueIfNeeded() }
+        if settings.mergeQueue && teamSync?.holdsLease ?? true { runQueueIfNeeded() }
         refreshConflictsIfDue()
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
             guard let graph = try? taskStore.snapshot().graph else { return }

@@ -291,6 +291,10 @@ public final class WorkerLoop {
             var event = RuntimeEvent(.committed, task: task.id, title: task.title)
             event.commit = commit
             channel.send(event)
+            // A team on a remote: the work survives this machine.
+            if let failure = BranchPublisher(repository: repository, root: repositoryRoot).push(record.branch) {
+                channel.send(RuntimeEvent(.warning, task: task.id, message: failure))
+            }
         }
         return result.commit
     }
