@@ -38,8 +38,10 @@ final class TeamOnRemote: @unchecked Sendable {
         _ = try Run.git(["remote", "add", "origin", bare], in: seed)
         _ = try Run.git(["push", "--quiet", "origin", "main"], in: seed)
         #expect(try Run.orch(["sync", "origin"], in: seed).status == 0)
-        daemon.executableURL = URL(fileURLWithPath: TestDependency.executablePath("git") ?? "/usr/bin/git")
-        daemon.arguments = ["daemon", "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
+        // git-daemon itself (not the `git daemon` wrapper), so that killing it ends the server.
+        let execPath = try Run.git(["--exec-path"], in: root.path).trimmingCharacters(in: .whitespacesAndNewlines)
+        daemon.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
+        daemon.arguments = ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
                             "--base-path=\(root.path)/served", root.path + "/served"]
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice
@@ -53,7 +55,8 @@ final class TeamOnRemote: @unchecked Sendable {
 
     deinit {
         kill(daemon.processIdentifier, SIGKILL)
-        daemon.waitUntilExit()
+        // Process.waitUntilExit needs a run loop; poll instead.
+        _ = eventually(timeout: 10) { !daemon.isRunning }
     }
 
     /// `git orch clone --team --machine NAME`, with short settings so the tests are quick.

@@ -34,12 +34,13 @@ public enum TeamPlan {
     public static func plan(registered: [WorkerRecord], request: TeamRequest, now: Timestamp, machine: String? = nil) -> [WorkerRecord] {
         let taken = Set(registered.map(\.name))
         let registered = machine.map { machine in registered.filter { ($0.machine ?? machine) == machine } } ?? registered
-        var team = plan(registered: registered, taken: taken, request: request, now: now)
+        // New names carry the machine, so two machines starting at once never pick the same one.
+        var team = plan(registered: registered, taken: taken, request: request, now: now, suffix: machine.map { "-" + $0 })
         if let machine { for index in team.indices { team[index].machine = machine } }
         return team
     }
 
-    private static func plan(registered: [WorkerRecord], taken: Set<String>, request: TeamRequest, now: Timestamp) -> [WorkerRecord] {
+    private static func plan(registered: [WorkerRecord], taken: Set<String>, request: TeamRequest, now: Timestamp, suffix: String?) -> [WorkerRecord] {
         let active = registered.filter { !$0.retired }
         let count = request.rolePerWorker?.count ?? request.workers ?? (active.isEmpty ? TeamRequest.defaultWorkers : active.count)
         var team = Array(active.prefix(count))
@@ -53,7 +54,8 @@ public enum TeamPlan {
                 team.append(revived)
                 continue
             }
-            let (name, color) = WorkerColor.slot(slot)
+            let (colorName, color) = WorkerColor.slot(slot)
+            let name = colorName + (suffix ?? "")
             slot += 1
             guard !taken.contains(name) else { continue }
             taken.insert(name)
