@@ -32,13 +32,18 @@ extension DocumentChain {
             _ = try git { () throws(GitError) in
                 try repository.compareAndSwapReference(tracking, to: commit, expecting: base, message: "git-orch: pushed")
             }
-            // Take it locally; a local reader that pulled something newer meanwhile keeps that.
-            var current = try head()
-            while current == nil || current == base || current == local {
+            // Take it locally before returning, so the caller reads its own write: move the local
+            // ref from wherever a concurrent sync left it (an older remote state), unless that
+            // sync already brought something newer that holds this commit.
+            while true {
+                let current = try head()
+                if let current, current != commit,
+                   try git({ () throws(GitError) in try repository.isAncestor(commit, of: current) }) { break }
+                if current == commit { break }
+                if let current, try !git({ () throws(GitError) in try repository.isAncestor(current, of: commit) }) { break }
                 if try git({ () throws(GitError) in
                     try repository.compareAndSwapReference(ref, to: commit, expecting: current, message: "git-orch: \(message.prefix { $0 != "\n" })", lockPolicy: lockPolicy)
                 }) { break }
-                current = try head()
             }
             return commit
         }

@@ -158,7 +158,12 @@ final class TeamOnRemote: @unchecked Sendable {
         // status shows each worker's machine and the team.
         let status = try JSONSerialization.jsonObject(with: Data(try Run.orch(["status", "--json"], in: alpha).stdout.utf8)) as? [String: Any]
         let workers = status?["workers"] as? [[String: Any]] ?? []
-        #expect(workers.count == 2 && workers.allSatisfy { $0["machine"] as? String == "alpha" }, "\(workers)")
+        // Every registered worker, each with the machine that ran it (new names carry it).
+        #expect(workers.count == 4, "\(workers)")
+        for worker in workers {
+            let name = worker["name"] as? String ?? "", machine = worker["machine"] as? String ?? "-"
+            #expect(name.hasSuffix("-" + machine), "\(worker)")
+        }
         let machines = ((status?["team"] as? [String: Any])?["machines"] as? [[String: Any]])?.compactMap { $0["machine"] as? String }
         #expect(machines == ["alpha", "beta"])
     }

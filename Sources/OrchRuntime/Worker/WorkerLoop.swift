@@ -122,7 +122,7 @@ public final class WorkerLoop {
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
-        let queued = settings.mergeQueue ? queueHandoff.queuedTasks() : []
+        let queued = settings.mergeQueue ? queueHandoff.handedOverTasks() : []
         if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name && !queued.contains($0.id) })
             .min(by: TaskGraph.claimOrder) {
             channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
