@@ -27,7 +27,9 @@ public enum Subprocess {
         environment: [String: String] = [:], discardOutput: Bool = false
     ) throws(LaunchError) -> Result {
         var pipes: [[Int32]] = [[0, 0], [0, 0], [0, 0]]
-        for index in 0..<3 { guard pipe(&pipes[index]) == 0 else { throw LaunchError(executable: executable, code: errno) } }
+        // Close-on-exec: a process spawned meanwhile by another thread must not inherit these ends
+        // (it would hold the pipes open, and this read would never see their end).
+        for index in 0..<3 { guard pipe2(&pipes[index], O_CLOEXEC) == 0 else { throw LaunchError(executable: executable, code: errno) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -10,9 +10,16 @@ extension GitOrch {
 
         @Argument(help: "The repository to clone.") var url: String
         @Argument(help: "The new folder (default: from the URL, as git clone).") var directory: String?
+        @Flag(help: "Join the team on this remote: sets orch.claimRemote origin, so 'git orch start' here shares claims, queue and state with the other machines.")
+        var team = false
+        @Option(help: "With --team: this machine's name in the team (orch.machine; default: the host name).") var machine: String?
 
         func validate() throws {
             if url.hasPrefix("-") || (directory?.hasPrefix("-") ?? false) { throw ValidationError("a URL or folder may not start with '-'") }
+            if let machine {
+                guard team else { throw ValidationError("--machine goes with --team") }
+                do { try FieldRules.validateWorkerName(machine) } catch { throw ValidationError("--machine: \(error)") }
+            }
         }
 
         func run() throws {
@@ -27,6 +34,12 @@ extension GitOrch {
             do {
                 let remote = try RemoteGit(remote: "origin", repository: store.repository)
                 try remote.configureFetchRefspec()
+                if team {
+                    do {
+                        try store.repository.setConfigString("orch.claimRemote", "origin")
+                        if let machine { try store.repository.setConfigString("orch.machine", machine) }
+                    } catch { throw CLIError.input("\(target): cannot set orch.claimRemote: \(error)") }
+                }
                 try remote.fetch()
                 if try store.repository.referenceTarget(remote.trackingRef()) != nil {
                     let report = try store.sync(with: remote)

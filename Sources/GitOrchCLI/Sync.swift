@@ -25,7 +25,9 @@ extension GitOrch {
             let chains: [String: ChainSyncAction]
             do {
                 report = try context.store.sync(with: remoteGit)
-                chains = try context.store.syncChains(with: remoteGit)
+                // A team on a remote also shares its merge queue and machines (heartbeats, queue lease).
+                let team = TeamRemote.name(in: context.store.repository) != nil
+                chains = try context.store.syncChains(with: remoteGit, names: team ? TaskStore.teamChains : TaskStore.syncedChains)
                 try remoteGit.exchangeAttempts()  // failed attempts' work (refs/orch-attempts/*)
             } catch { throw CLIError.store(error) }
             if output.json {

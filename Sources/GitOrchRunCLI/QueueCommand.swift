@@ -105,6 +105,8 @@ extension GitOrchRun.Queue {
             if let retries { queue.configuration.retries = retries }
             if let testCommand { queue.configuration.testCommand = testCommand }
             if let parallel { queue.configuration.parallelism = parallel }
+            // A team on a remote: merge the pushed branches into the remote's main (RemoteQueueLayer).
+            try QueueCLI.call { () throws(MergeQueueError) in try RemoteQueueLayer.attach(to: queue) }
             let json = output.json
             let report = try QueueCLI.call { () throws(MergeQueueError) in
                 try queue.runUntilEmpty { step in if !json { Self.describe(step, main: queue.configuration.mainBranch) } }

@@ -49,12 +49,16 @@ extension GitOrchRun {
         @Flag(help: "Also serve the dashboard (git orch dashboard) while the team runs; it prints its URL.")
         var dashboard = false
 
+        @Option(help: "Run the team on this git remote with other machines: claims count once pushed, one queue runner serves its main (default: git config orch.claimRemote).")
+        var remote: String?
+
         func validate() throws {
             if let workers, !(1...TeamRequest.maxWorkers).contains(workers) {
                 throw ValidationError("--workers must be between 1 and \(TeamRequest.maxWorkers), not \(workers)")
             }
             if let budget, !(budget > 0 && budget < 1_000_000) { throw ValidationError("--budget must be a positive amount in USD") }
             if let agent, agent.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--agent must not be empty") }
+            if let remote, remote.isEmpty || remote.hasPrefix("-") { throw ValidationError("--remote must name a git remote") }
             if let roles { for role in roles.split(separator: ",") { try checkRole(String(role)) } }
             if mission != nil && (workers != nil || roles != nil) {
                 throw ValidationError("--mission decides the team; leave out --workers and --roles")
@@ -67,6 +71,15 @@ extension GitOrchRun {
 
         func run() throws {
             let context = try RunContext.open()
+            if let remote {
+                do { _ = try RemoteGit(remote: remote, repository: context.repository) } catch { throw CLIError.input("--remote: \(error)") }
+                // The workers and the queue runner inherit the team's remote from this process.
+                setenv(TeamRemote.environmentKey, remote, 1)
+            }
+            if let name = TeamRemote.name(in: context.repository),
+               (try? Subprocess.run("git", ["config", "--get", "remote.\(name).url"], in: context.repository.workingDirectory ?? "."))?.status != 0 {
+                throw CLIError.input("the team's remote '\(name)' (--remote or orch.claimRemote) is not a remote of this repository (see 'git remote -v')")
+            }
             var settings = try context.settings()
             var request = TeamRequest(workers: workers, agent: agent, roles: roles.map { $0.split(separator: ",").map(String.init) },
                                       model: model, budgetUSD: budget)

@@ -15,7 +15,7 @@ extension GitOrchRun {
 
         func run() throws {
             let context = try RunContext.open()
-            let status = try runtime { () throws(RuntimeError) in try TeamStatusReader.read(context: context) }
+            let status = try runtime { () throws(RuntimeError) in try TeamStatusReader.read(context: context).addingTeam(context.repository) }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -27,8 +27,9 @@ extension GitOrchRun {
                 ? "supervisor running (pid \(status.pid ?? 0)) on \(status.mainBranch ?? "?") since \(status.started ?? "?")"
                 : "no supervisor running; registered workers:"
             context.console.print(header)
+            if let team = status.team { context.console.print(TeamStatusText.describe(team)) }
             let rows = status.workers.map { worker in
-                [worker.name, worker.state, worker.task.map { String($0.prefix(8)) + " " + (worker.taskTitle ?? "") } ?? "-",
+                [worker.name + (worker.machine.map { "@" + $0 } ?? ""), worker.state, worker.task.map { String($0.prefix(8)) + " " + (worker.taskTitle ?? "") } ?? "-",
                  "\(worker.tasksDone)", String(format: "$%.2f", worker.costUSD) + (worker.budgetUSD.map { String(format: " / $%.2f", $0) } ?? ""),
                  [worker.reason, worker.confinement].compactMap { $0 }.joined(separator: "; ")]
             }
@@ -76,5 +77,17 @@ enum TeamStatusReader {
                     agent: record.agent, model: record.model, branch: record.branch, reason: nil)
             },
             tasks: tasks, costUSD: summary.total.costUSD, budgetUSD: settings?.teamBudgetUSD)
+    }
+}
+
+/// The lines `status` prints about a team on a remote.
+enum TeamStatusText {
+    static func describe(_ team: TeamStatus.Team) -> String {
+        let runner = team.queueRunner.map { "\($0.holder) (pid \($0.pid) on \($0.host), lease until \($0.expires))" } ?? "nobody"
+        var lines = ["team on remote \(team.remote); this machine: \(team.machine); merge queue runner: \(runner)"]
+        for machine in team.machines {
+            lines.append("  machine \(machine.machine) (\(machine.host), pid \(machine.pid)): \(machine.stopped ? "stopped" : "heartbeat") \(machine.heartbeat); workers \(machine.workers.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
     }
 }

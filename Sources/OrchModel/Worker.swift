@@ -60,6 +60,8 @@ public struct WorkerRecord: Sendable, Equatable, Codable {
     /// The agent CLI's own `--version` line, as found by the last start's preflight; nil when
     /// it gives none.
     public var agentVersion: String?
+    /// A team on a remote: the machine (`orch.machine`, else the host name) that runs this worker.
+    public var machine: String?
 
     public init(
         name: String, color: WorkerColor, agent: String, roles: [String] = [], model: String? = nil,

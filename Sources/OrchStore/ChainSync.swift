@@ -82,10 +82,14 @@ extension TaskStore {
     /// are, their handoffs, and what they cost, so another clone can resume the team.
     public static let syncedChains = ["workers", "handoffs", "ledger"]
 
+    /// What a team on a remote syncs besides: the shared merge queue and the machines (heartbeats,
+    /// queue lease), whose writes go through the remote, so syncing them only pulls.
+    public static let teamChains = syncedChains + ["queue", "machines"]
+
     /// Syncs `syncedChains` with `remote` (after a fetch, as `sync(with:)` does first).
-    public func syncChains(with remote: RemoteGit) throws(StoreError) -> [String: ChainSyncAction] {
+    public func syncChains(with remote: RemoteGit, names: [String] = TaskStore.syncedChains) throws(StoreError) -> [String: ChainSyncAction] {
         var actions: [String: ChainSyncAction] = [:]
-        for name in Self.syncedChains {
+        for name in names {
             actions[name] = try DocumentChain(repository: repository, ref: "refs/orch/\(name)").sync(with: remote, name: name)
         }
         return actions

@@ -11,6 +11,8 @@ public struct DocumentChain {
     public let repository: Repository
     public let ref: String
     public var lockPolicy: LockPolicy
+    /// Set for chains of a team on a remote whose writes count only once pushed (`TeamRemote`).
+    public var remote: RemoteGit?
 
     public typealias Documents = [String: [UInt8]]
 
@@ -65,6 +67,7 @@ public struct DocumentChain {
     /// The compare-and-swap loop: `build` makes the new tree and message from the current head
     /// (nil: nothing to write); the commit is published if the head did not move, else rebuilt.
     private func publish(_ build: (OID?) throws(StoreError) -> (tree: OID, message: String)?) throws(StoreError) -> OID? {
+        if let remote { return try publishThroughRemote(remote, build) }
         var retries = 0
         while true {
             let base = try head()

@@ -90,29 +90,38 @@ extension TaskStore {
         throw .remote(remote.remote, "the remote kept moving; gave up after \(maxRounds) rounds (run 'git orch sync' again)")
     }
 
-    /// Claims a task so that the claim counts only once a push carrying it succeeded: the claim
-    /// is computed on the remote's head just fetched, committed on top of it (not on local state)
-    /// and pushed with a lease on that head. A lost race means fetch and try again, so a published
-    /// claim was always made on a graph where the task was free, and no later push can drop it.
-    /// Local state then takes the claim (fast-forward, or a sync when it has moved meanwhile).
+    /// Claims a task so that the claim counts only once a push carrying it succeeded (see
+    /// `applyThroughRemote`), and checks that local state kept the claim.
     public func claimThroughRemote(
         _ wanted: TaskID?, worker: String, role: String?, remote: RemoteGit, maxRounds: Int = 200
     ) throws(StoreError) -> Task {
+        let applied = try applyThroughRemote(.claim(wanted, worker: worker, role: role), remote: remote, maxRounds: maxRounds)
+        guard let claimed = applied.outcome.changed.first else { throw .graph(.nothingClaimable(role: role)) }
+        return claimed
+    }
+
+    /// Applies an operation so that it counts only once a push carrying it succeeded: it is
+    /// computed on the remote's head just fetched, committed on top of it (not on local state)
+    /// and pushed with a lease on that head. A lost race means fetch and try again, so a published
+    /// claim was always made on a graph where the task was free, and no later push can drop it.
+    /// Local state then takes the operation (fast-forward, or a sync when it has moved meanwhile).
+    public func applyThroughRemote(_ operation: GraphOperation, remote: RemoteGit, maxRounds: Int = 200) throws(StoreError) -> Applied {
         let writer = GraphWriter(repository: repository)
         for round in 1...maxRounds {
             // Publish local state first (an offline claim made here must not be overridden later
             // by a merge), and fetch what the others published.
-            _ = try sync(with: remote)
+            _ = try syncGraph(with: remote, maxRounds: 20)
             guard let published = try git({ () throws(GitError) in try repository.referenceTarget(remote.trackingRef()) }) else {
                 throw .remote(remote.remote, "has no task graph after a sync")
             }
             let snapshot = try snapshotAt(published)
             let outcome: OperationOutcome
             do {
-                outcome = try GraphOperation.claim(wanted, worker: worker, role: role).outcome(on: snapshot.graph, at: clock())
+                outcome = try operation.outcome(on: snapshot.graph, at: clock())
             } catch {
                 throw .graph(error)
             }
+            if outcome.changed.isEmpty { return Applied(outcome: outcome, commit: published, retries: round - 1) }
             let write = try writer.commit(outcome.changed, onto: snapshot, message: outcome.commitMessage)
             guard try push(write.commit, to: remote, expecting: published) else {
                 statistics.lostRaces += 1
@@ -121,18 +130,19 @@ extension TaskStore {
                 continue
             }
             statistics.operations += 1
-            let claimed = outcome.changed[0]
-            if try !moveLocal(to: write.commit, from: published) {
-                // Local state moved meanwhile: merge it in, and make sure the merge kept our claim.
-                _ = try sync(with: remote)
-                let now = try self.snapshot().graph[claimed.id]
-                guard now?.status == .claimed, now?.assignee == worker else {
-                    throw .graph(.alreadyClaimed(id: claimed.id.hex, by: now?.assignee ?? "another worker"))
+            if try !moveLocal(to: write.commit, from: published, adopting: write) {
+                // Local state moved meanwhile: merge it in, and make sure the merge kept a claim.
+                _ = try syncGraph(with: remote, maxRounds: 20)
+                if case .claim = operation, let claimed = outcome.changed.first {
+                    let now = try self.snapshot().graph[claimed.id]
+                    guard now?.status == .claimed, now?.assignee == claimed.assignee else {
+                        throw .graph(.alreadyClaimed(id: claimed.id.hex, by: now?.assignee ?? "another worker"))
+                    }
                 }
             }
-            return claimed
+            return Applied(outcome: outcome, commit: write.commit, retries: round - 1)
         }
-        throw .remote(remote.remote, "could not settle a claim after \(maxRounds) rounds")
+        throw .remote(remote.remote, "could not settle '\(operation)' after \(maxRounds) rounds")
     }
 
     /// Brings `refs/notes/orch/*` and the remote's together: fast-forward either way, or git's

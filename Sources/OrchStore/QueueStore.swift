@@ -8,12 +8,14 @@ public import OrchModel
 public struct QueueStore {
     public let repository: Repository
     public var clock: () -> Timestamp
-    private let chain: DocumentChain
+    private var chain: DocumentChain
 
     public init(repository: Repository, clock: @escaping () -> Timestamp = SystemClock.now) {
         self.repository = repository
         self.clock = clock
         chain = DocumentChain(repository: repository, ref: StateRefs.queue)
+        // A team on a remote shares one queue: entries count once pushed (see TeamRemote).
+        chain.remote = try? TeamRemote.configured(in: repository)
     }
 
     static func path(of id: Int) -> String {

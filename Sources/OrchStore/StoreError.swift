@@ -47,5 +47,7 @@ public enum StateRefs {
     /// Notes on tested commits: which test command passed or failed on which commit.
     public static let testNotes = "refs/notes/orch/tests"
     public static let handoffs = "refs/orch/handoffs"
+    /// A team on a remote: each machine's heartbeat, and the merge-queue lease.
+    public static let machines = "refs/orch/machines"
     public static let all = "refs/orch/*"
 }

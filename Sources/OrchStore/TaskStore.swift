@@ -16,6 +16,8 @@ public final class TaskStore {
     public var usesCache: Bool
     /// How long to wait for another writer's ref lock, and when a lock counts as left by a crash.
     public var lockPolicy: LockPolicy
+    /// The team's remote (`TeamRemote`): when set, `apply` publishes through it.
+    public var remote: RemoteGit?
     public internal(set) var statistics = Statistics()
     /// The last snapshot read or written (the sync code in this module updates it too).
     var current: GraphSnapshot?
@@ -44,6 +46,8 @@ public final class TaskStore {
         self.usesCache = usesCache
         lockPolicy = Self.configuredLockPolicy(repository)
         cache = GraphCache(repository: repository)
+        // An unusable remote name is reported by the commands that take one (start, claim, sync).
+        remote = try? TeamRemote.configured(in: repository)
     }
 
     /// Opens the store of the repository containing `path`.
@@ -108,6 +112,8 @@ public final class TaskStore {
     /// head and applies it again (where it may now be refused, e.g. a task claimed meanwhile).
     @discardableResult
     public func apply(_ operation: GraphOperation) throws(StoreError) -> Applied {
+        // A team on a remote: the operation counts once pushed, like a claim with --remote.
+        if let remote { return try applyThroughRemote(operation, remote: remote) }
         let writer = GraphWriter(repository: repository)
         var retries = 0
         while true {

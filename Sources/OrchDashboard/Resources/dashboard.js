@@ -147,6 +147,7 @@ function renderWorker(pane) {
     ['budget', worker.budgetUSD ? money(worker.budgetUSD) : 'none'], ['roles', worker.roles.length ? worker.roles.join(', ') : 'any'],
     ['branch', worker.branch], ['pid', worker.pid || '–'], ['restarts', worker.restarts], ['failures', worker.failures],
     ['confinement', worker.confinement || '–'],
+    ['machine', worker.machine || 'this one'],
   ].flatMap(([key, value]) => [el('dt', { textContent: key }), el('dd', { textContent: String(value) })]),
   el('p', { className: 'hint', textContent: 'Kept in refs/orch/workers; change them with git orch start --model, --budget or --roles.' }));
 }
@@ -160,6 +161,8 @@ function renderHeader(status) {
   cost.dataset.level = share >= 1 ? 'over' : share >= 0.8 ? 'high' : 'ok';
   const tasks = status.tasks;
   $('#tasks').textContent = running ? `tasks: ${tasks.ready} ready · ${tasks.claimed} claimed · ${tasks.done} done` + (tasks.failed ? ` · ${tasks.failed} failed` : '') : '';
+  // A team on a remote: which machine runs the merge queue (holds the lease).
+  if (status.team) $('#tasks').textContent += ` · on ${status.team.remote} as ${status.team.machine}, queue runner ${status.team.queueRunner ? status.team.queueRunner.holder : 'none'}`;
 }
 
 function renderQueue(queue) {

@@ -23,6 +23,8 @@ public struct TeamStatus: Codable, Sendable, Equatable {
         public var reason: String?
         /// How its agents run: "sandbox: bwrap" or "unconfined: <why>" (nil: not running).
         public var confinement: String?
+        /// A team on a remote: the machine that runs this worker.
+        public var machine: String?
 
         public init(name: String, color: String, hex: String, state: String, pid: Int32?, task: String?, taskTitle: String?,
                     tasksDone: Int, failures: Int, restarts: Int, costUSD: Double, budgetUSD: Double?, roles: [String],
@@ -74,6 +76,16 @@ public struct TeamStatus: Codable, Sendable, Equatable {
     public var tasks: Tasks
     public var costUSD: Double
     public var budgetUSD: Double?
+    /// A team on a remote: the remote, this machine, the machines and the queue lease.
+    public var team: Team?
+
+    public struct Team: Codable, Sendable, Equatable {
+        public var remote: String
+        public var machine: String
+        /// The machine holding the merge-queue lease (its queue runner serves the remote's main).
+        public var queueRunner: QueueLease?
+        public var machines: [MachineRecord]
+    }
 
     public init(running: Bool, pid: Int32?, started: String?, mainBranch: String?, workers: [Worker], tasks: Tasks,
                 costUSD: Double, budgetUSD: Double?) {

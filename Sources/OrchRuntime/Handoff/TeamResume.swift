@@ -31,7 +31,8 @@ public struct TeamResume {
 
     /// Syncs with the remote (when one is configured) and recreates the workers' worktrees.
     public func prepare() throws(RuntimeError) -> (remote: String?, workers: [Worker]) {
-        let remote = StatePublisher(repository: repository, repositoryRoot: repositoryRoot).remoteName()
+        let teamRemote = TeamRemote.name(in: repository)
+        let remote = teamRemote ?? StatePublisher(repository: repository, repositoryRoot: repositoryRoot).remoteName()
         if let remote {
             let taskStore = TaskStore(repository: repository)
             try store { () throws(StoreError) in
@@ -40,10 +41,16 @@ public struct TeamResume {
                 if try taskStore.headCommit() != nil || ((try? repository.referenceTarget(remoteGit.trackingRef())) ?? nil) != nil {
                     _ = try taskStore.sync(with: remoteGit)
                 }
-                _ = try taskStore.syncChains(with: remoteGit)
+                _ = try taskStore.syncChains(with: remoteGit, names: teamRemote == nil ? TaskStore.syncedChains : TaskStore.teamChains)
             }
         }
-        let records = try WorkerRegistry(repository: repository).all().filter { !$0.retired }
+        // A team on a remote: take over the workers of machines that are gone; resume only ours.
+        let machine = teamRemote.map { _ in TeamRemote.machine(in: repository) }
+        if let teamRemote, let machine {
+            _ = try TeamTakeover.takeOver(repository: repository, root: repositoryRoot, remote: teamRemote, machine: machine)
+        }
+        let records = try WorkerRegistry(repository: repository).all()
+            .filter { record in !record.retired && machine.map { (record.machine ?? $0) == $0 } ?? true }
         guard !records.isEmpty else { throw .invalidInput("no workers registered in refs/orch/workers; nothing to resume (run 'git orch start')") }
         let main = try Worktrees.mainBranch(of: repository)
         let graph = try store { () throws(StoreError) in try TaskStore(repository: repository).snapshot() }.graph

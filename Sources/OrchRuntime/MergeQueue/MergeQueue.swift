@@ -29,6 +29,13 @@ public final class MergeQueue {
     /// (nil before the first): how many lanes the cores allow.
     var coreShare: Double?
     private var runLock: RunLock?
+    /// Runs before each step of `runUntilEmpty` (a team on a remote: `RemoteQueueLayer` fetches
+    /// the pushed branches and follows the remote's main).
+    public var beforeStep: (() throws(MergeQueueError) -> Void)?
+    /// Publishes a green candidate elsewhere before main moves here (a team on a remote: notes,
+    /// then a push with a lease on the tested base); false means main moved there, so the
+    /// candidate is tested again, never merged stale.
+    public var publishMain: ((_ candidate: OID, _ base: OID) throws(MergeQueueError) -> Bool)?
 
     public init(repository: Repository, configuration: MergeQueueConfiguration? = nil, clock: @escaping () -> Timestamp = SystemClock.now) {
         self.repository = repository
@@ -100,6 +107,7 @@ public final class MergeQueue {
         try holdRunLock()
         var report = QueueRunReport()
         for _ in 0..<maxSteps {
+            try beforeStep?()
             let step = try processNext()
             progress(step)
             report.steps.append(step)

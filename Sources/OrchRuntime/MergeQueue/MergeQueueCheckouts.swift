@@ -50,9 +50,16 @@ extension MergeQueue {
     /// Moves the protected branch to a green candidate by compare-and-swap, bringing its checkouts along.
     func advanceMain(to candidate: Candidate) throws(MergeQueueError) -> CheckoutFollower.Outcome {
         try follower.advance(from: candidate.base, to: candidate.commit) { () throws(MergeQueueError) in
-            try gitCall { () throws(GitError) in
-                try repository.compareAndSwapReference(
-                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(candidate.members))")
+            // A team on a remote: the remote's main moves first (notes, then a push with a lease
+            // on the tested base); a lost race there means the candidate is tested again.
+            if let publishMain, try !publishMain(candidate.commit, candidate.base) { return false }
+            return try gitCall { () throws(GitError) in
+                if try repository.compareAndSwapReference(
+                    configuration.mainRef, to: candidate.commit, expecting: candidate.base, message: "git-orch queue: merge #\(list(candidate.members))") {
+                    return true
+                }
+                // The team's sync may already have brought main here from the remote.
+                return try repository.referenceTarget(configuration.mainRef) == candidate.commit
             }
         }
     }

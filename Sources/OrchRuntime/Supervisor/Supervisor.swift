@@ -56,6 +56,8 @@ public final class Supervisor {
     var knownConflicts: Set<String> = []
     /// Conflict prediction's results by branch tips: an unchanged pair is not merged again.
     let conflictMemo = ConflictMemo()
+    /// A team on a remote: the sync thread (heartbeats, queue lease, shared state).
+    var teamSync: TeamSync?
     let started = Timestamp.now()
     /// Whether the agents run in bubblewrap: decided once per start (`orch.sandbox`).
     var confinement: Confinement = .unconfined(reason: "not started")
@@ -76,13 +78,14 @@ public final class Supervisor {
     public func run() throws(RuntimeError) -> Int32 {
         let lock = try SupervisorLock.acquire(paths)
         defer { lock.release() }
+        let machine = try joinTeamRemote()
         _ = try store { () throws(StoreError) in try taskStore.snapshot() }
         mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
         let config = RuntimeConfig.load(in: repositoryRoot)
         confinement = try Sandbox.confinement(for: settings.sandbox)
         // Nothing is claimed before every worker's agent is known to be able to run here.
-        let team = try preflight(TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now()), config: config)
+        let team = try preflight(TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now(), machine: machine), config: config)
         try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", "))
         warnAboutUncommittedChanges()
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
@@ -96,8 +99,11 @@ public final class Supervisor {
             emit(RuntimeEvent(.warning, message: "agents run unconfined: \(reason) (orch.sandbox auto; see docs/sandbox.md)"))
         }
         handles = team.map(WorkerHandle.init)
+        if let machine { try startTeamSync(machine: machine) }
         for handle in handles { spawn(handle) }
         let status = loop()
+        teamSync?.stop(timeout: 30)
+        followTeamSync()
         emit(RuntimeEvent(.supervisorStopped, message: status == 0 ? "done" : "stopped"))
         return status
     }
@@ -244,6 +250,7 @@ public final class Supervisor {
             emit(event)
             if event.type == .handoffRequested { startHandoff(of: handle, reason: event.state) }
         }
+        followTeamSync(after: events)
     }
 
     private func reapChildren() {
@@ -327,8 +334,9 @@ public final class Supervisor {
                 kill(pid, SIGKILL)
             }
         }
+        followTeamSync()
         guard !shuttingDown else { return }
-        if settings.mergeQueue { runQueueIfNeeded() }
+        if settings.mergeQueue && teamSync?.holdsLease ?? true { runQueueIfNeeded() }
         refreshConflictsIfDue()
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
             guard let graph = try? taskStore.snapshot().graph else { return }

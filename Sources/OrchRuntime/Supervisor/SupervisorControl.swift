@@ -187,5 +187,6 @@ extension Supervisor {
                 return handle.status(costUSD: totals?.costUSD ?? 0, tasksDone: totals?.tasksDone ?? 0)
             },
             tasks: tasks, costUSD: summary?.total.costUSD ?? 0, budgetUSD: settings.teamBudgetUSD)
+            .addingTeamOrWarning(repository) { emit(RuntimeEvent(.warning, message: $0)) }
     }
 }

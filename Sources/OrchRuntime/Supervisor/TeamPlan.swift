@@ -29,11 +29,22 @@ public struct TeamRequest: Sendable {
 /// Decides the team from the registry and the request: registered workers come back with their
 /// own settings (a restart or another clone resumes the same team), new ones fill the palette.
 public enum TeamPlan {
-    public static func plan(registered: [WorkerRecord], request: TeamRequest, now: Timestamp) -> [WorkerRecord] {
+    /// With `machine` (a team on a remote), only workers of that machine (or of none yet) come
+    /// back; other machines' names stay taken, and the team's records name the machine.
+    public static func plan(registered: [WorkerRecord], request: TeamRequest, now: Timestamp, machine: String? = nil) -> [WorkerRecord] {
+        let taken = Set(registered.map(\.name))
+        let registered = machine.map { machine in registered.filter { ($0.machine ?? machine) == machine } } ?? registered
+        // New names carry the machine, so two machines starting at once never pick the same one.
+        var team = plan(registered: registered, taken: taken, request: request, now: now, suffix: machine.map { "-" + $0 })
+        if let machine { for index in team.indices { team[index].machine = machine } }
+        return team
+    }
+
+    private static func plan(registered: [WorkerRecord], taken: Set<String>, request: TeamRequest, now: Timestamp, suffix: String?) -> [WorkerRecord] {
         let active = registered.filter { !$0.retired }
         let count = request.rolePerWorker?.count ?? request.workers ?? (active.isEmpty ? TeamRequest.defaultWorkers : active.count)
         var team = Array(active.prefix(count))
-        var taken = Set(registered.map(\.name))
+        var taken = taken
         var slot = 0
         while team.count < count {
             // A retired worker's name comes back before a new one is made up.
@@ -43,7 +54,8 @@ public enum TeamPlan {
                 team.append(revived)
                 continue
             }
-            let (name, color) = WorkerColor.slot(slot)
+            let (colorName, color) = WorkerColor.slot(slot)
+            let name = colorName + (suffix ?? "")
             slot += 1
             guard !taken.contains(name) else { continue }
             taken.insert(name)

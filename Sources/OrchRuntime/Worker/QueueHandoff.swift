@@ -35,6 +35,13 @@ struct QueueHandoff {
         return Set(entries.filter { $0.state.isActive && $0.worker == record.name }.compactMap(\.task))
     }
 
+    /// Tasks this worker must not resume: queued, or merged already (a team on a remote learns of
+    /// the merge a moment before the task is marked done).
+    func handedOverTasks() -> Set<TaskID> {
+        let entries = (try? queue.entries()) ?? []
+        return Set(entries.filter { ($0.state.isActive || $0.state == .merged) && $0.worker == record.name }.compactMap(\.task))
+    }
+
     /// Brings the branch up to main before a task: fast-forward when everything on it is merged;
     /// when its work was rejected, keep that work under a ref and start again from main, or, when
     /// it was rejected for conflicts with tries left (`orch.conflictRetries`), merge main into it

@@ -143,7 +143,7 @@ public final class WorkerLoop {
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
-        let queued = settings.mergeQueue ? queueHandoff.queuedTasks() : []
+        let queued = settings.mergeQueue ? queueHandoff.handedOverTasks() : []
         if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name && !queued.contains($0.id) })
             .min(by: TaskGraph.claimOrder) {
             channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
@@ -344,6 +344,10 @@ public final class WorkerLoop {
             var event = RuntimeEvent(.committed, task: task.id, title: task.title)
             event.commit = commit
             channel.send(event)
+            // A team on a remote: the work survives this machine.
+            if let failure = BranchPublisher(repository: repository, root: repositoryRoot).push(record.branch) {
+                channel.send(RuntimeEvent(.warning, task: task.id, message: failure))
+            }
         }
         return result.commit
     }
