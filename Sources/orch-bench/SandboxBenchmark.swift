@@ -9,6 +9,7 @@ enum SandboxBenchmark {
         _ = try Shell.git(["commit", "-q", "--allow-empty", "-m", "x"], in: repo.path)
         let worktree = repo.path + "/.git/orch/worktrees/bench"
         _ = try Shell.git(["worktree", "add", "-q", "-b", "orch/bench", worktree], in: repo.path)
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/orch/run", withIntermediateDirectories: true)
         let home = repo.path + "/.git/orch/home/bench"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         print("## Agent start-up inside the sandbox (median of 20)\n")

@@ -100,9 +100,15 @@ import Testing
         #expect(try Run.process("/usr/bin/git", ["config", "--get", "sandbox.escape"], in: repo.path).status == 1)
         #expect(try repo.git("config", "orch.sandbox") == "bwrap")
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix("escaped-home-") }.isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "/etc").filter { $0.hasPrefix("escaped-") }.isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("sandbox-probe-") }.isEmpty, "/tmp is private")
+        // This run's tasks (other runs of the probe elsewhere on the machine are not ours to judge).
+        let listed = try JSONSerialization.jsonObject(with: Data(try orch(["task", "list", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        let ids = listed.compactMap { $0["id"] as? String }
+        #expect(ids.count == 4)
+        for id in ids {
+            #expect(!FileManager.default.fileExists(atPath: home + "/escaped-home-" + id))
+            #expect(!FileManager.default.fileExists(atPath: "/etc/escaped-" + id))
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/sandbox-probe-" + id), "/tmp is private")
+        }
 
         // What the agents may write they did, and it belongs to the user running git-orch.
         var written = try FileManager.default.contentsOfDirectory(atPath: git + "/orch/home").flatMap { worker in
@@ -152,5 +158,59 @@ import Testing
         #expect(supervisor.wait(timeout: 60) == 0, "\(supervisor.text)")
         #expect(supervisor.text.components(separatedBy: "agents run unconfined").count == 2, "warned once: \(supervisor.text)")
         #expect(try team.taskStates() == ["one": "done"])
+    }
+}
+
+/// The real Claude Code inside the sandbox, run by root: it accepts --dangerously-skip-permissions
+/// (its uid there is 1000; no IS_SANDBOX) and finishes its task against the stand-in Anthropic
+/// server (Tests/Fixtures/model-servers, from the real-agents issue).
+@Suite(.serialized) struct SandboxedClaudeTests {
+    static let server = URL(fileURLWithPath: FakeAgents.fixture).deletingLastPathComponent()
+        .appendingPathComponent("model-servers/anthropic_messages.py").path
+    static let claude: String? = {
+        let script = "import claude_agent_sdk, os; print(os.path.join(os.path.dirname(claude_agent_sdk.__file__), '_bundled/claude'))"
+        guard let result = try? Run.process("/usr/bin/env", ["python3", "-c", script], in: "/"), result.status == 0 else { return nil }
+        let path = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }()
+    static let needs = [
+        TestDependency.program("bwrap"), TestDependency(description: "claude (pip package claude-agent-sdk)", isPresent: claude != nil),
+        TestDependency(description: "the stand-in Anthropic server (\(server))", isPresent: FileManager.default.fileExists(atPath: server)),
+    ]
+
+    @Test(.enabled(if: getuid() == 0 && TestDependency.runnable(needs), Comment(rawValue: "needs root; " + TestDependency.reason(needs))))
+    func theRealClaudeRunByRootFinishesItsTaskInsideTheSandbox() throws {
+        try TestDependency.require(Self.needs)
+        let team = try TeamFixture()
+        let folder = TemporaryDirectory("git-orch-claude")
+        try FileManager.default.createDirectory(atPath: folder.path + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/bin/claude", withDestinationPath: try #require(Self.claude))
+        let model = Process()
+        model.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        model.arguments = ["python3", Self.server, "--port-file", folder.path + "/port", "--log", folder.path + "/requests.jsonl", "--lifetime", "120"]
+        model.standardOutput = FileHandle.nullDevice
+        model.standardError = FileHandle.nullDevice
+        try model.run()
+        defer { model.terminate(); model.waitUntilExit() }
+        #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: folder.path + "/port") })
+        let port = try String(contentsOfFile: folder.path + "/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
+        let environment = [
+            "PATH": "\(folder.path)/bin:\(binaries):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "ANTHROPIC_BASE_URL": "http://127.0.0.1:\(port)", "ANTHROPIC_API_KEY": "stand-in",
+            "CLAUDE_CONFIG_DIR": folder.path + "/claude", "IS_SANDBOX": "", "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        ]
+        try team.repo.git("config", "orch.sandbox", "bwrap")
+        #expect(try Run.orch(["task", "add", "write notes/hello.txt: hello from the sandbox"], in: team.repo.path, environment: environment).status == 0)
+        let run = try Run.orch(["start", "--workers", "1", "--until-done", "--agent", "claude"], in: team.repo.path, environment: environment)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try team.taskStates() == ["write notes/hello.txt: hello from the sandbox": "done"])
+        #expect(try team.repo.git("show", "orch/indigo:notes/hello.txt") == "hello from the sandbox")
+        let log = try String(contentsOfFile: team.repo.path + "/.git/orch/logs/indigo.log", encoding: .utf8)
+        #expect(!log.contains("cannot be used with root"))
+        #expect(log.contains(#""permissionMode":"bypassPermissions""#), "claude took --dangerously-skip-permissions")
+        let initLine = log.split(separator: "\n").first { $0.contains(#""subtype":"init""#) }.map(String.init) ?? log
+        #expect(initLine.contains(#""name":"git-orch","status":"connected""#), "git orch mcp reached through the worker: \(initLine.prefix(600))")
     }
 }

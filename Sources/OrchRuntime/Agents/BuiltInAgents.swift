@@ -34,7 +34,7 @@ extension AgentPreset {
         pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3),
         mcp: ["--mcp-config", "{mcp_config}"],
         // Its login (refreshed tokens), settings and sessions.
-        sandboxPaths: ["~/.claude", "~/.claude.json"]
+        sandboxPaths: ["~/.claude", "~/.claude.json", "$CLAUDE_CONFIG_DIR"]
     )
 
     /// `codex exec --json` prints JSON events; `-s workspace-write` lets it edit and run commands
