@@ -57,7 +57,10 @@ import Testing
         // Processes outside every sandbox, which the agents try to kill.
         let targets = [supervisor.pid] + running.compactMap { ($0["pid"] as? Int).map(Int32.init) }
         try targets.map(String.init).joined(separator: "\n").write(toFile: repo.path + "/.git/sandbox-targets", atomically: true, encoding: .utf8)
-        for title in ["first task", "second task"] { #expect(try orch(["task", "add", title]).status == 0) }
+        for title in ["first task", "second task"] {
+            let added = try orch(["task", "add", title])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
 
         // Each task's agent adds one task over MCP; all four are merged through the queue.
         let finished = eventually(timeout: 240) {
@@ -134,7 +137,8 @@ import Testing
             try FileManager.default.createSymbolicLink(atPath: bin.path + "/" + program, withDestinationPath: target)
         }
         let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
-        let environment = ["PATH": "\(team.agents.bin):\(binaries):\(bin.path)"]
+        // Unconfined as root, the (fake) claude must be told the machine is a sandbox, as the real one.
+        let environment = ["PATH": "\(team.agents.bin):\(binaries):\(bin.path)", "IS_SANDBOX": "1"]
         try team.importTasks([["title": "one", "body": "@fake sleep 2\n@fake write a.txt a"]])
         let workersBefore = try Run.process("/usr/bin/git", ["rev-parse", "-q", "--verify", "refs/orch/workers"], in: team.repo.path).stdout
 

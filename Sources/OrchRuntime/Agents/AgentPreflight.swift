@@ -56,6 +56,9 @@ public enum AgentPreflight {
         }
     }
 
+    /// The programs whose `--version` is asked for: the built-in presets' CLIs.
+    static let versionedCLIs: Set<String> = ["claude", "codex", "aider"]
+
     public static func check(_ input: Input) -> [PreflightFinding] {
         let preset = input.preset
         let program = preset.command.first ?? ""
@@ -64,17 +67,14 @@ public enum AgentPreflight {
                                      fix: installHint(preset) + ", or point the preset at it: git config orch.agent.\(preset.name).command \"/path/to/\(program) ...\"")]
         }
         var findings: [PreflightFinding] = []
-        let version = input.probeVersion ? self.version(of: path, environment: input.environment, timeout: input.versionTimeout) : nil
+        // Only the agent CLIs we know answer `--version` without doing anything else: a user's own
+        // command might take it as work to do, in the user's checkout and unconfined.
+        let known = versionedCLIs.contains(String(program.split(separator: "/").last ?? ""))
+        let version = input.probeVersion && known ? self.version(of: path, environment: input.environment, timeout: input.versionTimeout) : nil
         findings.append(PreflightFinding(.ok, agent: preset.name, message: (version.map { "\(program) \($0)" } ?? program) + " at \(path)",
                                          version: version))
         if let refusal = rootRefusal(input) { findings.append(refusal) }
         return findings
-    }
-
-    /// The CLI's version line (`--version`), or nil when it gives none.
-    public static func version(for input: Input) -> String? {
-        guard let path = locate(input.preset.command.first ?? "", path: input.environment["PATH"] ?? "") else { return nil }
-        return version(of: path, environment: input.environment, timeout: input.versionTimeout)
     }
 
     /// Claude Code refuses `--dangerously-skip-permissions` as root ("cannot be used with
