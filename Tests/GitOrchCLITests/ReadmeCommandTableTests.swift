@@ -65,12 +65,12 @@ import Testing
     }
 
     /// The same check fails when the table names an option the binary does not have: here the
-    /// logs row with `--lines` renamed to `--tail`, and a subcommand that does not exist.
+    /// logs row with `--raw` renamed to `--tail`, and a subcommand that does not exist.
     @Test func aRenamedOptionOrCommandInTheTableIsCaught() throws {
         let readme = try Self.readme()
         let helps = HelpCache()
         let logsRow = try #require(readme.components(separatedBy: "\n").first { $0.hasPrefix("| `git orch logs NAME") })
-        let renamed = readme.replacingOccurrences(of: logsRow, with: logsRow.replacingOccurrences(of: "[-n N]", with: "[--tail N]"))
+        let renamed = readme.replacingOccurrences(of: logsRow, with: logsRow.replacingOccurrences(of: "[--raw]", with: "[--tail]"))
         #expect(renamed != readme)
         let problems = try Self.problems(ReadmeCommandTable.parse(renamed), helps: helps)
         #expect(problems.count == 1 && problems.first?.contains("--tail is not an option") == true, "\(problems)")

@@ -211,7 +211,8 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(try team.taskStates() == ["write notes/hello.txt: hello from the sandbox": "done"])
         #expect(try team.repo.git("show", "orch/indigo:notes/hello.txt") == "hello from the sandbox")
-        let log = try String(contentsOfFile: team.repo.path + "/.git/orch/logs/indigo.log", encoding: .utf8)
+        // The agent's stream as it came (the terminal log is its transcript).
+        let log = try String(contentsOfFile: team.repo.path + "/.git/orch/logs/indigo.raw.log", encoding: .utf8)
         #expect(!log.contains("cannot be used with root"))
         #expect(log.contains(#""permissionMode":"bypassPermissions""#), "claude took --dangerously-skip-permissions")
         let initLine = log.split(separator: "\n").first { $0.contains(#""subtype":"init""#) }.map(String.init) ?? log

@@ -47,9 +47,16 @@ extension MergeQueue {
             switch try gitCall({ () throws(GitError) in try repository.merge(ours: current, theirs: tip) }) {
             case .conflicts(let paths):
                 if speculative { return .stopped }
-                let with = members.isEmpty ? configuration.mainBranch : "\(configuration.mainBranch) with #\(list(members)) merged"
+                guard members.isEmpty else {
+                    // It conflicts with another entry of this batch, not with main: it waits for the
+                    // next round, when that entry is in main (and a conflict then is a real one).
+                    try mark([entry], "#\(entry.id) waits for #\(list(members))") {
+                        $0.reason = "conflicts with #\(self.list(members)) of the same batch in \(paths.joined(separator: ", ")); tested after it"
+                    }
+                    continue
+                }
                 step.rejected += try reject(
-                    [entry], reason: "conflicts with \(with) in \(paths.joined(separator: ", ")); rebase on \(configuration.mainBranch) and enqueue again",
+                    [entry], reason: "conflicts with \(configuration.mainBranch) in \(paths.joined(separator: ", ")); rebase on \(configuration.mainBranch) and enqueue again",
                     conflicts: paths)
             case .clean(let merged):
                 current = try gitCall { () throws(GitError) in

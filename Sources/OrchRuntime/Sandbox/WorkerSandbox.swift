@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import GitKit
 import OrchModel
 
 extension RuntimePaths {
@@ -37,6 +38,7 @@ final class WorkerSandbox {
         let privateHome = paths.sandboxHomes + "/" + worker
         do {
             try FileManager.default.createDirectory(atPath: privateHome, withIntermediateDirectories: true)
+            try Self.gitSettings(repositoryRoot: repositoryRoot).write(toFile: privateHome + "/.gitconfig", atomically: true, encoding: .utf8)
         } catch {
             throw .io(privateHome, "cannot create the agent's private home: \(error.localizedDescription)")
         }
@@ -61,6 +63,22 @@ final class WorkerSandbox {
             programDirectories: programs, repositoryRoot: repositoryRoot, gitDirectory: gitDirectory,
             masked: [paths.run, paths.sandboxHomes], readOnlyFiles: mcpConfig.map { [$0] } ?? [], sockets: sockets,
             worktree: worktree)
+    }
+
+    /// The private home's `.gitconfig`: the user's identity (else git-orch's), since the agent sees
+    /// neither the real home nor a writable repository config, and some agents (aider) write one
+    /// into the repository when git has none, which the sandbox refuses.
+    static func gitSettings(repositoryRoot: String) throws(RuntimeError) -> String {
+        let git = GitCLI(directory: repositoryRoot)
+        func value(_ key: String, _ fallback: String) throws(RuntimeError) -> String {
+            let result = try git.run(["config", "--get", key], allowFailure: true)
+            let text = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return result.status == 0 && !text.isEmpty ? text : fallback
+        }
+        let name = try value("user.name", "git-orch"), email = try value("user.email", "git-orch@localhost")
+        // Quoted as git config values: a backslash or quote in a name stays what it is.
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        return "# Written by git-orch for the agent in its sandbox.\n[user]\n\tname = \(quoted(name))\n\temail = \(quoted(email))\n"
     }
 
     /// `invocation` as it runs for `task`: inside bubblewrap when confined. The agent's executable
