@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs git-orch: system packages it needs (libgit2-dev, pkg-config) through apt when missing,
+# Installs git-orch: system packages it needs (libgit2-dev, pkg-config, bubblewrap) through apt when missing,
 # a release build of `git-orch` in PREFIX/bin, and the shared folders (Roles, Missions, Skills,
 # Hooks) in PREFIX/share/git-orch (the catalog's default location), and the manual page that
 # `git orch --help` opens (git turns --help into `man git-orch`). Safe to run again.
@@ -40,6 +40,8 @@ install_system_packages() {
     command -v git >/dev/null 2>&1 || missing+=(git)
     # xterm.js for `git orch dashboard` (Debian's node-xterm; it brings libjs-xterm): served locally, never from a CDN.
     [ -f /usr/share/nodejs/xterm/lib/public/Terminal.js ] || missing+=(node-xterm)
+    # bubblewrap confines each agent to its worktree (orch.sandbox auto uses it when present).
+    command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
     [ ${#missing[@]} -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 || { say "missing ${missing[*]} and no apt-get: install them with your package manager"; exit 1; }
     local sudo=""

@@ -209,6 +209,8 @@ private func userTexts(_ request: [String: Any]) -> [String] {
         var team = try RealTeam(nil, agents: ["claude"])
         // Whatever this machine says, not the one value claude accepts as "this is a sandbox".
         team.environment["IS_SANDBOX"] = ""
+        // Unconfined: in git-orch's sandbox claude runs as a non-root uid (SandboxedClaudeTests).
+        try team.repo.git("config", "orch.sandbox", "off")
         try team.addTasks(Self.titles)
         let started = Date()
         let result = try team.orch("start", "--workers", "2", "--until-done", "--agent", "claude")
@@ -216,8 +218,8 @@ private func userTexts(_ request: [String: Any]) -> [String] {
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(result.stderr)")
-        #expect(result.stderr.contains("agent claude: ") && result.stderr.contains("as root") && result.stderr.contains("fix: run git orch as a non-root user"),
-                "\(result.stderr)")
+        #expect(result.stderr.contains("agent claude") && result.stderr.contains("as root") && result.stderr.contains("run git orch as a non-root user")
+                    && result.stderr.contains("git orch doctor"), "\(result.stderr)")
         try expectUntouched(team)
     }
 
@@ -231,7 +233,9 @@ private func userTexts(_ request: [String: Any]) -> [String] {
         let result = try team.orch("start", "--until-done", "--agent", "claude")
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("agent claude: claude not found on PATH; fix: install Claude Code"), "\(result.stderr)")
+        // The start runs doctor's blocking checks first: one line, the agent, the fix, and doctor.
+        #expect(result.stderrLines.count == 1 && result.stderr.contains("agent claude: claude is not on PATH (install Claude Code")
+                    && result.stderr.contains("see 'git orch doctor'"), "\(result.stderr)")
         try expectUntouched(team)
     }
 

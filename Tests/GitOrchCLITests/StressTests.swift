@@ -47,7 +47,7 @@ import Testing
         let states = try team.taskStates()
         #expect(states.values.allSatisfy { $0 == "done" || $0 == "failed" }, "\(states)")
         #expect(states["breaks the tests"] == "failed")
-        #expect(states.filter { $0.key.hasPrefix("own") }.allSatisfy { $0.value == "done" })
+        #expect(states.filter { $0.key.hasPrefix("own") }.allSatisfy { $0.value == "done" }, "\(states)\n\(run.text.suffix(3000))")
         // Main green at every commit the queue made, and it holds every line.
         let merges = try team.repo.git("rev-list", "--first-parent", "main", "^main~\(try firstParentCount(team) - 1)").split(separator: "\n")
         for commit in merges {

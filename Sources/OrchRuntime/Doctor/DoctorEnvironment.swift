@@ -24,16 +24,7 @@ public struct DoctorEnvironment: Sendable {
     /// The absolute path of `name` as a worker would find it (PATH), or nil. A name with a slash
     /// is checked as it is.
     public func executable(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        for directory in (variables["PATH"] ?? "").split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        return nil
+        AgentPreflight.locate(name, path: variables["PATH"] ?? "")
     }
 
     /// A variable that is set to something.

@@ -39,18 +39,23 @@ struct BubblewrapCommand {
             "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp",
         ]
-        if let home, home != "/" {
-            options += ["--bind", privateHome, home]
-        }
-        for path in agentPaths { options += ["--bind", path, path] }
+        // Program folders come back read-only over the private /tmp before the home is bound, and
+        // over the private home after it: a later mount hides an earlier one below it, and the
+        // private home may itself lie in such a /tmp folder (a test's HOME).
         var shown: [String] = []
-        for directory in programDirectories {
-            for root in ["/tmp"] + (home.map { [$0] } ?? []) where root != "/" {
+        func showPrograms(below root: String) {
+            for directory in programDirectories where root != "/" {
                 guard let top = Self.topFolder(of: directory, below: root), !shown.contains(top) else { continue }
                 shown.append(top)
                 options += ["--ro-bind-try", top, top]
             }
         }
+        showPrograms(below: "/tmp")
+        if let home, home != "/" {
+            options += ["--bind", privateHome, home]
+            showPrograms(below: home)
+        }
+        for path in agentPaths { options += ["--bind", path, path] }
         options += ["--ro-bind", repositoryRoot, repositoryRoot]
         if !Self.isInside(gitDirectory, repositoryRoot) { options += ["--ro-bind", gitDirectory, gitDirectory] }
         for path in masked { options += ["--tmpfs", path] }

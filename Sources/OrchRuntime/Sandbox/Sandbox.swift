@@ -68,14 +68,7 @@ public enum Sandbox {
 
     /// The absolute path of `name` on our PATH (a path is taken as it is), or nil.
     static func findOnPath(_ name: String, path: String? = nil) -> String? {
-        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
-        let search = path ?? ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in search.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            var info = stat()
-            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
+        AgentPreflight.locate(name, path: path ?? ProcessInfo.processInfo.environment["PATH"] ?? "")
     }
 }
 

@@ -81,6 +81,30 @@ final class WorkerSandbox {
         return "# Written by git-orch for the agent in its sandbox.\n[user]\n\tname = \(quoted(name))\n\temail = \(quoted(email))\n"
     }
 
+    /// A staging area of the agent's own, in its private home: a copy of its worktree's index
+    /// (`GIT_INDEX_FILE`) and an object folder for what it stages (`GIT_OBJECT_DIRECTORY`), with
+    /// the repository's objects readable as alternates. Agents that stage what they write (aider's
+    /// `git add`) can, while the real index (beside the worktree's HEAD) and object store, in the
+    /// read-only git directory, stay the worker's. The worker commits from the worktree itself, so
+    /// what the agent staged changes nothing. The index copy is refreshed before each run, so
+    /// `git status` and `git diff` read inside as outside.
+    private func stagingArea(_ layout: BubblewrapCommand) throws(RuntimeError) -> [String: String] {
+        guard let home = layout.home, home != "/" else { return [:] }
+        let git = GitCLI(directory: layout.worktree)
+        let index = try git.output(["rev-parse", "--path-format=absolute", "--git-path", "index"])
+        let objects = try git.output(["rev-parse", "--path-format=absolute", "--git-path", "objects"])
+        let copy = layout.privateHome + "/.git-orch-index"
+        do {
+            if FileManager.default.fileExists(atPath: copy) { try FileManager.default.removeItem(atPath: copy) }
+            if FileManager.default.fileExists(atPath: index) { try FileManager.default.copyItem(atPath: index, toPath: copy) }
+            try FileManager.default.createDirectory(atPath: layout.privateHome + "/.git-orch-objects", withIntermediateDirectories: true)
+        } catch {
+            throw .io(copy, "cannot prepare the agent's staging area: \(error.localizedDescription)")
+        }
+        return ["GIT_INDEX_FILE": home + "/.git-orch-index", "GIT_OBJECT_DIRECTORY": home + "/.git-orch-objects",
+                "GIT_ALTERNATE_OBJECT_DIRECTORIES": objects]
+    }
+
     /// `invocation` as it runs for `task`: inside bubblewrap when confined. The agent's executable
     /// is looked up here, so a missing one is reported as before rather than by bubblewrap.
     func wrap(_ invocation: AgentInvocation, task: TaskID, presetName: String) throws(RuntimeError) -> (AgentInvocation, [String: String]) {
@@ -89,6 +113,7 @@ final class WorkerSandbox {
             throw .agent("cannot run \(invocation.executable): No such file or directory (agent preset '\(presetName)')")
         }
         var environment: [String: String] = [:]
+        environment.merge(try stagingArea(layout)) { $1 }
         if let relay {
             relay.setTask(task.hex)
             environment[McpRelay.environmentKey] = relay.socketPath

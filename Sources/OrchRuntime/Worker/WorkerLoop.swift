@@ -406,7 +406,12 @@ public final class WorkerLoop {
         let git = GitCLI(directory: worktree)
         let status = try git.output(["status", "--porcelain"])
         guard !status.isEmpty else { return }
-        let message = "wip: changes left in the worktree of \(record.name) by an interrupted run\n\nOrch-Worker: \(record.name)\n"
+        // The task this worker holds, which the interrupted run was working on: its next run
+        // finds this work already on the branch (and is not taken for a run that changed nothing).
+        let held = try store { () throws(StoreError) in try taskStore.snapshot() }.graph.tasks.values
+            .filter { $0.status == .claimed && $0.assignee == record.name }.min(by: TaskGraph.claimOrder)
+        let message = "wip: changes left in the worktree of \(record.name) by an interrupted run\n\n"
+            + (held.map { "Orch-Task: \($0.id.hex)\n" } ?? "") + "Orch-Worker: \(record.name)\n"
         let result = try WorkCommitter(worktree: worktree, denyPatterns: settings.denyPatterns).commit(message: message)
         if let commit = result.commit {
             var event = RuntimeEvent(.committed, message: "saved uncommitted changes found at start")
