@@ -56,6 +56,20 @@ struct QueueHandoff {
         let head = try git.output(["rev-parse", "HEAD"])
         let entries = (try? queue.entries()) ?? []
         let mine = entries.filter { $0.branch == record.branch }
+        // The agent had its try at the conflicts (it committed on top of the merge with the
+        // markers) and left markers: that try failed, so the task starts over from main, its work
+        // kept under refs/orch-rejected/. Without this every later attempt met the same markers.
+        let markers = try ConflictMerge.pathsWithMarkers(worktree: worktree, mainBranch: mainBranch)
+        if !markers.isEmpty, !mine.contains(where: { $0.state.isActive }),
+           !(try git.output(["log", "-1", "--format=%B", "HEAD"])).contains(ConflictMerge.trailer) {
+            try git.run(["update-ref", "-m", "git-orch: conflicts left unresolved", "refs/orch-rejected/\(record.name)/\(head.prefix(12))", head])
+            try git.run(["reset", "-q", "--hard", mainBranch])
+            var reasons: [TaskID: String] = [:]
+            if let task = mine.last(where: { $0.state == .rejected })?.task {
+                reasons[task] = "the conflicts with \(mainBranch) in \(markers.joined(separator: ", ")) were left unresolved; this attempt starts over from \(mainBranch)"
+            }
+            return reasons
+        }
         // Work still queued (or not queued at all, e.g. a wip commit) stays where it is.
         guard mine.contains(where: { $0.tip == head && $0.state == .rejected }),
               !mine.contains(where: { $0.state.isActive }) else { return [:] }
