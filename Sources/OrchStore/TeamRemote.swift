@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
 public import GitKit
 
 /// Whether this clone's team runs on a remote, and which machine this is.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A test command a project declares in its own files, and the file that says so.
 public struct DetectedTestCommand: Sendable, Equatable, CustomStringConvertible {
@@ -55,9 +55,10 @@ public enum TestCommandDetection {
     /// `scripts.test` of package.json, unless it is npm's placeholder that only fails. The
     /// package manager follows the lock file present.
     static func npmTestCommand(packageJSON: String, root: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(packageJSON.utf8)) as? [String: Any],
-              let scripts = object["scripts"] as? [String: Any], let test = scripts["test"] as? String,
-              !test.trimmingCharacters(in: .whitespaces).isEmpty, !test.contains("no test specified") else { return nil }
+        // Only the field we need: anything else in package.json may be of any shape.
+        struct Package: Decodable { var scripts: [String: String]? }
+        guard let package = try? JSONDecoder().decode(Package.self, from: Data(packageJSON.utf8)), let test = package.scripts?["test"],
+              test.contains(where: { !$0.isWhitespace }), !test.contains("no test specified") else { return nil }
         if FileManager.default.fileExists(atPath: root + "/pnpm-lock.yaml") { return "pnpm test" }
         if FileManager.default.fileExists(atPath: root + "/yarn.lock") { return "yarn test" }
         return "npm test"
@@ -67,7 +68,7 @@ public enum TestCommandDetection {
     /// pyproject.toml, `[tool:pytest]` in setup.cfg, `[pytest]` in tox.ini.
     static func pytestSource(_ read: (String) -> String?) -> String? {
         if read("pytest.ini") != nil { return "pytest.ini" }
-        if let text = read("pyproject.toml"), text.contains("[tool.pytest") || text.range(of: #"["'\s]pytest\b"#, options: .regularExpression) != nil {
+        if let text = read("pyproject.toml"), text.contains("[tool.pytest") || text.contains(/["'\s]pytest\b/) {
             return "pyproject.toml"
         }
         if let text = read("setup.cfg"), text.contains("[tool:pytest]") || text.contains("pytest") { return "setup.cfg" }
