@@ -13,6 +13,8 @@ public struct DocumentChain {
     public var lockPolicy: LockPolicy
     /// Set for chains of a team on a remote whose writes count only once pushed (`TeamRemote`).
     public var remote: RemoteGit?
+    /// Why the configured team remote cannot be used: every write fails with it.
+    public var remoteProblem: StoreError?
 
     public typealias Documents = [String: [UInt8]]
 
@@ -67,6 +69,7 @@ public struct DocumentChain {
     /// The compare-and-swap loop: `build` makes the new tree and message from the current head
     /// (nil: nothing to write); the commit is published if the head did not move, else rebuilt.
     private func publish(_ build: (OID?) throws(StoreError) -> (tree: OID, message: String)?) throws(StoreError) -> OID? {
+        if let remoteProblem { throw remoteProblem }
         if let remote { return try publishThroughRemote(remote, build) }
         var retries = 0
         while true {

@@ -15,7 +15,7 @@ public struct QueueStore {
         self.clock = clock
         chain = DocumentChain(repository: repository, ref: StateRefs.queue)
         // A team on a remote shares one queue: entries count once pushed (see TeamRemote).
-        chain.remote = try? TeamRemote.configured(in: repository)
+        do { chain.remote = try TeamRemote.configured(in: repository) } catch { chain.remote = nil; chain.remoteProblem = error }
     }
 
     static func path(of id: Int) -> String {

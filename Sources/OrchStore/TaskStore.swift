@@ -18,6 +18,8 @@ public final class TaskStore {
     public var lockPolicy: LockPolicy
     /// The team's remote (`TeamRemote`): when set, `apply` publishes through it.
     public var remote: RemoteGit?
+    /// Why the configured team remote cannot be used, when it cannot.
+    var remoteProblem: StoreError?
     public internal(set) var statistics = Statistics()
     /// The last snapshot read or written (the sync code in this module updates it too).
     var current: GraphSnapshot?
@@ -46,8 +48,9 @@ public final class TaskStore {
         self.usesCache = usesCache
         lockPolicy = Self.configuredLockPolicy(repository)
         cache = GraphCache(repository: repository)
-        // An unusable remote name is reported by the commands that take one (start, claim, sync).
-        remote = try? TeamRemote.configured(in: repository)
+        // An unusable team remote fails every write (rather than letting this clone work alone,
+        // as if it had no team); reads go on.
+        do { remote = try TeamRemote.configured(in: repository) } catch { remoteProblem = error }
     }
 
     /// Opens the store of the repository containing `path`.
@@ -113,6 +116,7 @@ public final class TaskStore {
     @discardableResult
     public func apply(_ operation: GraphOperation) throws(StoreError) -> Applied {
         // A team on a remote: the operation counts once pushed, like a claim with --remote.
+        if let remoteProblem { throw remoteProblem }
         if let remote { return try applyThroughRemote(operation, remote: remote) }
         let writer = GraphWriter(repository: repository)
         var retries = 0

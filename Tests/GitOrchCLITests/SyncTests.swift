@@ -213,4 +213,18 @@ final class Hub: @unchecked Sendable {
         #expect(unreachable.status == 128)
         #expect(unreachable.stderr.hasPrefix("git-orch: error: remote 'nowhere':"))
     }
+
+    /// A team remote that cannot be used fails every write with the reason, instead of letting
+    /// this clone work alone as if it had no team (each machine would then run every task).
+    @Test func anUnusableTeamRemoteFailsWritesInsteadOfWorkingAlone() throws {
+        let hub = try Hub(tasks: 2)
+        let a = try hub.clone("a")
+        let before = try Run.git(["rev-parse", "refs/orch/graph"], in: a)
+        try Run.git(["config", "orch.claimRemote", "nowhere"], in: a)
+        let claim = try Run.orch(["claim", "--worker", "indigo"], in: a)
+        #expect(claim.status == 128 && claim.stderrLines.count == 1 && claim.stderr.contains("remote 'nowhere'"), "\(claim.stderr)")
+        #expect(try Run.orch(["task", "add", "more"], in: a).status == 128)
+        #expect(try Run.git(["rev-parse", "refs/orch/graph"], in: a) == before, "nothing written")
+        #expect(try Run.orch(["task", "list"], in: a).status == 0, "reads go on")
+    }
 }

@@ -54,7 +54,9 @@ struct QueueHandoff {
             return [:]
         }
         let head = try git.output(["rev-parse", "HEAD"])
-        let entries = (try? queue.entries()) ?? []
+        // Unread, the queue would look empty and work still queued would be reset below.
+        let entries: [QueueEntry]
+        do { entries = try queue.entries() } catch { throw .invalidInput("merge queue: \(error.description)") }
         let mine = entries.filter { $0.branch == record.branch }
         // The agent had its try at the conflicts (it committed on top of the merge with the
         // markers) and left markers: that try failed, so the task starts over from main, its work
