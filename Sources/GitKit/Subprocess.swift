@@ -49,9 +49,16 @@ public enum Subprocess {
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = executable.contains("/")
-            ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
-            : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        var spawned: Int32 = 0
+        for attempt in 0..<5 {
+            spawned = executable.contains("/")
+                ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
+                : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+            // A program just written may still be open for writing in a child that another
+            // thread forked meanwhile (ETXTBSY until that child execs): transient, so try again.
+            guard spawned == ETXTBSY, attempt < 4 else { break }
+            usleep(UInt32(20_000 << attempt))
+        }
         close(pipes[0][0]); close(pipes[1][1]); close(pipes[2][1])
         guard spawned == 0 else {
             close(pipes[0][1]); close(pipes[1][0]); close(pipes[2][0])
