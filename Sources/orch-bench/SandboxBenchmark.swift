@@ -16,7 +16,7 @@ enum SandboxBenchmark {
         var programs: [(label: String, executable: String, arguments: [String])] = [
             ("`true`", "/bin/true", []), ("`git status`", "/usr/bin/git", ["status", "--short"]),
         ]
-        if let claude = claudeBinary() { programs.append(("`claude --version` (Claude Code)", claude, ["--version"])) }
+        if let claude = RealAgentBenchmark.claudeBinary() { programs.append(("`claude --version` (Claude Code)", claude, ["--version"])) }
         guard Sandbox.commandLine("/bin/true", [], worktree: worktree, repositoryRoot: repo.path, gitDirectory: repo.path + "/.git",
                                   privateHome: home) != nil else {
             print("bubblewrap is not available here: \(Sandbox.availability().detail)\n")
@@ -36,13 +36,5 @@ enum SandboxBenchmark {
             print("| \(program.label) | \(milliseconds(median(direct))) | \(milliseconds(median(confined))) | \(milliseconds(median(confined) - median(direct))) |")
         }
         print("")
-    }
-
-    /// The Claude Code the Python agent SDK bundles, when installed.
-    static func claudeBinary() -> String? {
-        guard let result = try? Shell.run("/usr/bin/env", ["python3", "-c", "import claude_agent_sdk,os;print(os.path.dirname(claude_agent_sdk.__file__))"], in: "/"),
-              result.status == 0 else { return nil }
-        let path = result.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/_bundled/claude"
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 }

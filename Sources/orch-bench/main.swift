@@ -21,7 +21,7 @@ guard FileManager.default.isExecutableFile(atPath: orchBinary) else {
 print("# orch-bench (\(quick ? "quick" : "full") run)\n")
 print("git-orch: `\(orchBinary)`; git: `\(try Shell.run("/usr/bin/git", ["--version"], in: "/").output.trimmingCharacters(in: .whitespacesAndNewlines))`; cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, conflicts, queue, team, sandbox);
+/// `--only NAME` runs one benchmark (startup, updates, ready, claims, sync, conflicts, queue, team, sandbox, real-agents);
 /// `--queue` is the same as `--only queue`.
 func selected(_ name: String) -> Bool {
     only == nil && !CommandLine.arguments.contains("--queue") || only == name || name == "queue" && CommandLine.arguments.contains("--queue")
@@ -36,3 +36,4 @@ if selected("conflicts") { try ConflictBenchmark.run(quick: quick) }
 if selected("queue") { try QueueBenchmark.run() }
 if selected("team") { try TeamBenchmark.run(quick: quick) }
 if selected("sandbox") { try SandboxBenchmark.run() }
+if selected("real-agents") { try RealAgentBenchmark.run(quick: quick, required: only == "real-agents") }

@@ -178,6 +178,19 @@ private func userTexts(_ request: [String: Any]) -> [String] {
         let logs = try FileManager.default.contentsOfDirectory(atPath: team.repo.path + "/.git/orch/logs")
         let raw = logs.compactMap { try? String(contentsOfFile: team.repo.path + "/.git/orch/logs/" + $0, encoding: .utf8) }.joined()
         #expect(raw.contains(#""name":"git-orch","status":"connected""#), "the init event lists git-orch as connected")
+
+        // `git orch logs` shows each worker's run as a person reads it: the tool calls as lines,
+        // the closing cost, and not one line of claude's stream-json.
+        let workers = Set(try team.ledger().compactMap { $0["worker"] as? String })
+        #expect(!workers.isEmpty)
+        for worker in workers.sorted() {
+            let logs = try team.orch("logs", worker)
+            #expect(logs.status == 0, "\(logs.stderr)")
+            let lines = TranscriptTests.visible(logs.stdout)
+            #expect(lines.contains { $0.hasPrefix("Bash: mkdir -p notes && printf '%s\\n' '") && $0.contains("> notes/") }, "\(worker): \(lines)")
+            #expect(lines.contains { $0.hasPrefix("✔ done (") && $0.contains("tokens: ") }, "\(worker): \(lines)")
+            #expect(!lines.contains { $0.hasPrefix("{") || $0.contains(#""type":"#) || $0.contains(#""session_id""#) }, "\(worker): \(lines)")
+        }
     }
 
     @Test(.enabled(if: TestDependency.runnable([RealAgents.claude]), Comment(rawValue: TestDependency.reason([RealAgents.claude]))))
@@ -201,6 +214,41 @@ private func userTexts(_ request: [String: Any]) -> [String] {
         #expect(texts.count == 1, "a fresh conversation has one user message, not the old history")
         #expect(texts.first?.contains("## Handoff from your previous session") == true)
         #expect(texts.first?.contains("# Handoff: indigo") == true)
+    }
+
+    @Test(.enabled(if: TestDependency.runnable([RealAgents.claude]), Comment(rawValue: TestDependency.reason([RealAgents.claude]))))
+    func aConflictWithMainIsResolvedByTheRealClaudeAndMergedWithoutARedo() throws {
+        try TestDependency.require([RealAgents.claude])
+        var team = try RealTeam(.anthropicMessages, agents: ["claude"])
+        team.useClaude()
+        try "base line\n".write(toFile: team.repo.directory.file("shared.txt"), atomically: true, encoding: .utf8)
+        try team.repo.git("add", "shared.txt")
+        try team.repo.git("commit", "-q", "-m", "shared file")
+        try team.repo.git("config", "orch.testCommand", "! grep -q '^<<<<<<<' shared.txt")
+        // Both rewrite the line of shared.txt at once: whichever the queue takes second conflicts.
+        try team.addTasks(["write shared.txt: left line", "write shared.txt: right line"])
+        let run = try team.start("--workers", "2", "--until-done", "--agent", "claude")
+        #expect(run.wait(timeout: 150) == 0, "\(run.text)")
+        let tasks = try team.tasks()
+        #expect(tasks.values.map { $0["status"] as? String } == ["done", "done"], "\(tasks)")
+        // No redo: each task was claimed once; the second one's conflict went back to its agent.
+        #expect(tasks.values.map { $0["attempts"] as? Int } == [1, 1], "\(tasks)")
+
+        // Main holds both lines and no marker: claude resolved the committed markers.
+        let shared = try #require(team.mainFile("shared.txt"))
+        #expect(shared.contains("left line") && shared.contains("right line") && !shared.contains("<<<<<<<") && !shared.contains("======="), "\(shared)")
+        let entries = try JSONSerialization.jsonObject(with: Data(try team.orch("queue", "list", "--json").stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.filter { ($0["conflicts"] as? [String]) == ["shared.txt"] }.count == 1, "\(entries)")
+        // Three conversations with the model: the two tasks, then the resolution, whose prompt named
+        // the file; claude answered it with a command that removed the markers.
+        // (The resolution may go on the task's session: its prompt is then a later user message.)
+        let prompts = conversations(team.model!).flatMap(userTexts)
+        let resolution = try #require(prompts.first { $0.contains("conflicts are committed with their markers") },
+                                      "\(prompts.map { $0.suffix(300) })")
+        #expect(resolution.contains("- shared.txt"))
+        let raw = try FileManager.default.contentsOfDirectory(atPath: team.repo.path + "/.git/orch/logs").filter { $0.hasSuffix(".raw.log") }
+            .compactMap { try? String(contentsOfFile: team.repo.path + "/.git/orch/logs/" + $0, encoding: .utf8) }.joined()
+        #expect(raw.contains(#"sed -i -e '/^<<<<<<< /d'"#), "claude ran the resolution")
     }
 
     @Test(.enabled(if: getuid() == 0 && TestDependency.runnable([RealAgents.claude]), "needs root and the real claude"))

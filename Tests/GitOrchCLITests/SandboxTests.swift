@@ -178,7 +178,7 @@ import Testing
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }()
     static let needs = [
-        TestDependency.program("bwrap"), TestDependency(description: "claude (pip package claude-agent-sdk)", isPresent: claude != nil),
+        TestDependency.program("bwrap"), RealAgents.claude,
         TestDependency(description: "the stand-in Anthropic server (\(server))", isPresent: FileManager.default.fileExists(atPath: server)),
     ]
 
@@ -188,7 +188,7 @@ import Testing
         let team = try TeamFixture()
         let folder = TemporaryDirectory("git-orch-claude")
         try FileManager.default.createDirectory(atPath: folder.path + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/bin/claude", withDestinationPath: try #require(Self.claude))
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/bin/claude", withDestinationPath: try #require(RealAgents.located["claude"]))
         let model = Process()
         model.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         model.arguments = ["python3", Self.server, "--port-file", folder.path + "/port", "--log", folder.path + "/requests.jsonl", "--lifetime", "120"]

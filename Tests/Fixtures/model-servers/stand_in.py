@@ -6,6 +6,9 @@ The scripted model: the conversation's text holds a line `write PATH: TEXT` (a t
 With no tool result yet, the model answers with one shell command that writes TEXT to PATH; once
 the command's result is in the conversation, it ends the turn with a short message. A line
 `sleep SECONDS` in the prompt makes the command sleep first (a session that is still working).
+When git-orch's prompt says that conflicts were committed with their markers (the merge queue met
+a conflict), the command resolves them instead, as a careful model would for two added lines:
+it keeps both sides and removes the marker lines from each file the prompt lists.
 """
 
 import http.server
@@ -24,13 +27,15 @@ TASK = re.compile(r"write ([\w./-]+): ([^\n\"\\]+)")
 # Claude Code adds) may quote older tasks.
 HEADER = re.compile(r"(?m)^# Your task \S+: write ([\w./-]+): ([^\n\"\\]+)")
 SLEEP = re.compile(r"(?m)^\s*sleep (\d+(?:\.\d+)?)\s*$")
+# ConflictMerge's words in the prompt, then the conflicted files as a list.
+CONFLICTS = re.compile(r"conflicts are committed with their markers[^\n]*in:\n((?:- [^\n]+\n?)+)")
 # Headers worth keeping in the log (session ids, client versions); never credentials.
 LOGGED_HEADERS = ("user-agent", "session_id", "conversation_id", "originator", "version", "openai-beta")
 
 
 class Task:
-    def __init__(self, path, text, sleep):
-        self.path, self.text, self.sleep = path, text.strip(), sleep
+    def __init__(self, path, text, sleep, conflicts=()):
+        self.path, self.text, self.sleep, self.conflicts = path, text.strip(), sleep, list(conflicts)
 
     @staticmethod
     def find(conversation_text):
@@ -38,10 +43,15 @@ class Task:
         if not match:
             return None
         sleep = SLEEP.search(conversation_text)
-        return Task(match.group(1), match.group(2), float(sleep.group(1)) if sleep else 0)
+        conflicts = CONFLICTS.search(conversation_text)
+        paths = [line[2:].strip() for line in conflicts.group(1).splitlines()] if conflicts else []
+        return Task(match.group(1), match.group(2), float(sleep.group(1)) if sleep else 0, paths)
 
     def command(self):
         """One shell command that does the task, as a person would type it."""
+        if self.conflicts:
+            markers = "-e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>>>>>> /d'"
+            return f"sed -i {markers} -- " + " ".join(shlex.quote(path) for path in self.conflicts)
         directory = os.path.dirname(self.path)
         steps = []
         if directory:
