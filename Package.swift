@@ -6,6 +6,8 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Our own targets build without warnings, and stay so (dependencies keep their own settings).
+    .unsafeFlags(["-warnings-as-errors"]),
 ]
 
 let package = Package(
@@ -41,9 +43,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "CProcess"),
+        // The tools agents call (served by git-orch-mcp): over the store and the catalog only.
+        .target(name: "OrchTools", dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "GitKit", "CProcess"], swiftSettings: strictSettings),
         .target(
             name: "OrchRuntime",
-            dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "GitKit", "CProcess"],
+            dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "OrchTools", "GitKit", "CProcess"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "GitOrchCatalogCLI",
             dependencies: [
-                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "GitKit", "OrchRuntime",
+                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "OrchTools", "GitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -75,7 +79,7 @@ let package = Package(
         .executableTarget(name: "git-orch-catalog", dependencies: ["GitOrchCatalogCLI", "GitOrchCLI"], swiftSettings: strictSettings),
         .executableTarget(
             name: "git-orch-mcp",
-            dependencies: ["GitOrchCLI", "GitOrchCatalogCLI", "OrchRuntime", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["OrchTools", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strictSettings
         ),
         // The dashboard (HTTP + WebSocket) lives in its own executable so NIO stays out of the others.

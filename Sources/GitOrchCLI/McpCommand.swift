@@ -12,6 +12,6 @@ extension GitOrch {
                 MCP-speaking agent at `git orch mcp` run inside the repository.
                 """)
 
-        func run() throws { try Handover.exec("git-orch-mcp", []) }
+        func run() throws { try Companion.exec("git-orch-mcp", []) }
     }
 }

@@ -21,7 +21,7 @@ extension GitOrch {
             let snapshot = try context.snapshot()
             let ready = snapshot.graph.readyTasks(for: role)
             if output.json {
-                context.console.write(TaskFormatting.jsonArray(ready))
+                context.console.write(TaskJSON.encodeArray(ready))
             } else {
                 context.console.write(Array(TaskFormatting.table(ready, graph: snapshot.graph, style: context.style).utf8))
             }

@@ -1,4 +1,4 @@
-package import OrchModel
+import OrchModel
 import GitKit
 import OrchStore
 
@@ -37,17 +37,6 @@ package enum TaskFormatting {
         }
     }
 
-    /// A JSON array of canonical task objects, one per line.
-    package static func jsonArray(_ tasks: [Task]) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(tasks.count * 320)
-        for (index, task) in tasks.enumerated() {
-            out.append(contentsOf: index == 0 ? [0x0a] : [UInt8(ascii: ","), 0x0a])
-            TaskJSON.append(task, pretty: false, to: &out)
-        }
-        out.append(contentsOf: tasks.isEmpty ? [UInt8(ascii: "]"), 0x0a] : [0x0a, UInt8(ascii: "]"), 0x0a])
-        return out
-    }
 
     static func json(_ task: Task) -> [UInt8] { TaskJSON.encode(task) + [0x0a] }
 

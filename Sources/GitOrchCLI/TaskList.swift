@@ -35,7 +35,7 @@ extension GitOrch.TaskGroup {
                 return status == "open" ? task.status == .open : TaskFormatting.state(of: task, in: graph) == status
             }
             if output.json {
-                context.console.write(TaskFormatting.jsonArray(tasks))
+                context.console.write(TaskJSON.encodeArray(tasks))
             } else {
                 context.console.write(Array(TaskFormatting.table(tasks, graph: graph, style: context.style).utf8))
             }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import GitKit
 import GitOrchCLI
-import OrchRuntime
+import OrchModel
+import OrchStore
 
 extension GitOrchCatalog.Skills {
     /// `git orch skills stats`: which skills workers' prompts carried, from refs/orch/ledger.
@@ -18,7 +19,7 @@ extension GitOrchCatalog.Skills {
             }
             let entries: [LedgerEntry]
             do { entries = try Ledger(repository: repository).entries() } catch { throw CLIError.input(error.description) }
-            let usage = Ledger.skillUsage(entries)
+            let usage = SkillUsage.tally(entries)
             if output.json {
                 try context.writeJSON(usage)
                 return

@@ -127,7 +127,7 @@ enum DemoSummary {
         let queue = (try? MergeQueue(repository: repository).entries()) ?? []
         let merged = queue.filter { $0.state == .merged }
         let rejected = queue.filter { $0.state == .rejected }
-        let ledger = try Ledger(repository: repository).summary()
+        let ledger = try store { () throws(StoreError) in try Ledger(repository: repository).summary() }
         let handoffs = ((try? DocumentChain(repository: repository, ref: StateRefs.handoffs).documents()) ?? [:]).keys.filter { $0.hasSuffix(".md") }.count
         var lines = ["== summary =="]
         lines.append("tasks: \(done.count) done, \(failed.count) failed, \(tasks.count - done.count - failed.count) not done (of \(tasks.count))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrchStore
 import GitOrchCLI
 import OrchModel
 import OrchRuntime
@@ -78,7 +79,7 @@ extension GitOrchRun {
 
             func run() throws {
                 let context = try RunContext.open()
-                let records = try runtime { () throws(RuntimeError) in try HandoffStore(repository: context.repository).list(worker: name) }
+                let records = try runtime { () throws(RuntimeError) in try store { () throws(StoreError) in try HandoffStore(repository: context.repository).list(worker: name) } }
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -104,11 +105,11 @@ extension GitOrchRun {
 
             func run() throws {
                 let context = try RunContext.open()
-                let (record, text) = try runtime { () throws(RuntimeError) in
+                let (record, text) = try runtime { () throws(RuntimeError) in try store { () throws(StoreError) in
                     let store = HandoffStore(repository: context.repository)
                     let record = try store.resolve(id)
                     return (record, try store.document(record))
-                }
+                } }
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

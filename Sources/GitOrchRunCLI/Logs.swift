@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import OrchStore
 import GitOrchCLI
 import OrchModel
 import OrchRuntime
@@ -36,7 +37,7 @@ extension GitOrchRun {
             let context = try RunContext.open()
             let path = events ? context.paths.events : raw ? context.paths.rawTerminalLog(name!) : context.paths.terminalLog(name!)
             if !events, !FileManager.default.fileExists(atPath: path) {
-                let known = try runtime { () throws(RuntimeError) in try WorkerRegistry(repository: context.repository).all() }.map(\.name)
+                let known = try runtime { () throws(RuntimeError) in try store { () throws(StoreError) in try WorkerRegistry(repository: context.repository).all() } }.map(\.name)
                 guard known.contains(name!) else {
                     throw CLIError.input("no worker named '\(name!)' (workers: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))")
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrchStore
 import GitOrchCLI
 import OrchModel
 import OrchRuntime
@@ -29,11 +30,11 @@ extension GitOrchRun {
                 let context = try RunContext.open()
                 let sender = from ?? ProcessInfo.processInfo.environment["GIT_ORCH_WORKER"] ?? "user"
                 try runtime { () throws(RuntimeError) in
-                    let known = try WorkerRegistry(repository: context.repository).all().map(\.name)
+                    let known = try store { () throws(StoreError) in try WorkerRegistry(repository: context.repository).all() }.map(\.name)
                     guard known.contains(name) else {
                         throw .invalidInput("no worker named '\(name)' (workers: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))")
                     }
-                    try Inbox(repository: context.repository).send(WorkerMessage(from: sender, to: name, text: text, time: .now()), at: .now())
+                    try store { () throws(StoreError) in try Inbox(repository: context.repository).send(WorkerMessage(from: sender, to: name, text: text, time: .now()), at: .now()) }
                 }
                 context.console.print("message for \(name) waits for its next prompt")
             }
@@ -46,7 +47,7 @@ extension GitOrchRun {
 
             func run() throws {
                 let context = try RunContext.open()
-                let messages = try runtime { () throws(RuntimeError) in try Inbox(repository: context.repository).pending(for: name) }
+                let messages = try runtime { () throws(RuntimeError) in try store { () throws(StoreError) in try Inbox(repository: context.repository).pending(for: name) } }
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

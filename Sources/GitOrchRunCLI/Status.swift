@@ -55,8 +55,8 @@ enum TeamStatusReader {
         if let response = try? ControlSocket.send(ControlRequest(.status), to: context.paths), let status = response.status {
             return status
         }
-        let records = try WorkerRegistry(repository: context.repository).all().filter { !$0.retired }
-        let summary = try Ledger(repository: context.repository).summary()
+        let records = try store { () throws(StoreError) in try WorkerRegistry(repository: context.repository).all() }.filter { !$0.retired }
+        let summary = try store { () throws(StoreError) in try Ledger(repository: context.repository).summary() }
         var tasks = TeamStatus.Tasks()
         var holding: [String: Task] = [:]
         if let graph = try? TaskStore(repository: context.repository).snapshot().graph {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import OrchStore
 import GitOrchCLI
 import OrchRuntime
 
@@ -23,7 +24,7 @@ extension GitOrchRun {
             let environment = ProcessInfo.processInfo.environment
             if let text = environment["GIT_ORCH_TEAM_BUDGET"], let budget = Double(text) { settings.teamBudgetUSD = budget }
             let loop = try runtime { () throws(RuntimeError) in
-                guard let record = try WorkerRegistry(repository: context.repository).record(name) else {
+                guard let record = try (store { () throws(StoreError) in try WorkerRegistry(repository: context.repository).record(name) }) else {
                     throw .invalidInput("no worker named '\(name)' in refs/orch/workers")
                 }
                 let config = RuntimeConfig.load(in: context.root)

@@ -1,5 +1,5 @@
 import Foundation
-public import OrchRuntime
+import OrchRuntime
 
 /// Everything the routes use, injected: the supervisor, the repository, the hub and the hand-off.
 public struct DashboardServices: Sendable {

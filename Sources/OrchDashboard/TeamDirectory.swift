@@ -1,6 +1,7 @@
 import Foundation
-public import GitKit
+import GitKit
 import OrchModel
+import OrchStore
 public import OrchRuntime
 
 /// The merge queue at a glance, for the dashboard's header.

@@ -64,7 +64,6 @@ public enum GraphMerge {
             if base == theirs { return ours }
         }
         var merged = ours
-        let id = ours.id
         // Status and the fields that belong to it.
         let statusSide = statusWinner(ours, theirs, notes: &notes)
         merged.status = statusSide.status

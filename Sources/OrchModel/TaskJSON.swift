@@ -9,6 +9,18 @@ public enum TaskJSON {
         return out
     }
 
+    /// A JSON array of canonical task objects, one per line.
+    public static func encodeArray(_ tasks: [Task]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(tasks.count * 320)
+        for (index, task) in tasks.enumerated() {
+            out.append(contentsOf: index == 0 ? [0x0a] : [UInt8(ascii: ","), 0x0a])
+            append(task, pretty: false, to: &out)
+        }
+        out.append(contentsOf: tasks.isEmpty ? [UInt8(ascii: "]"), 0x0a] : [0x0a, UInt8(ascii: "]"), 0x0a])
+        return out
+    }
+
     public static func append(_ task: Task, pretty: Bool, to out: inout [UInt8]) {
         var first = true
         func key(_ name: StaticString) {

@@ -38,6 +38,6 @@ extension RuntimeError {
 }
 
 @discardableResult
-func store<T>(_ body: () throws(StoreError) -> T) throws(RuntimeError) -> T {
+public func store<T>(_ body: () throws(StoreError) -> T) throws(RuntimeError) -> T {
     do { return try body() } catch { throw .store(error) }
 }

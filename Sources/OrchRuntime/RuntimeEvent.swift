@@ -1,4 +1,5 @@
 import Foundation
+public import OrchStore
 public import OrchModel
 
 /// One thing that happened in the team, as one JSON line: what `status`, `logs` and the dashboard
@@ -72,13 +73,6 @@ public enum WorkerState: String, Codable, Sendable {
     case starting, idle, running, needsInput = "needs-input", committing, paused, offline, stopped, crashed
 }
 
-extension Timestamp {
-    public static func now() -> Timestamp {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Timestamp(microseconds: Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)
-    }
-}
 
 /// Appends persistent events to `.git/orch/events.jsonl` (O_APPEND: whole lines from many
 /// processes never interleave).

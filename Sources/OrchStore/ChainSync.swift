@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import GitKit
+import GitKit
 
 /// What syncing one document chain did.
 public enum ChainSyncAction: String, Sendable {

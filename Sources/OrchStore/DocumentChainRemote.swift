@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import GitKit
+import GitKit
 
 extension DocumentChain {
     /// The compare-and-swap loop of a chain whose writes count only once pushed (the merge queue

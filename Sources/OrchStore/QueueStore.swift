@@ -122,7 +122,7 @@ public struct QueueStore {
     /// Attaches `record` to `commit` (replacing an older record there).
     public func recordTest(_ record: QueueTestRecord, on commit: OID) throws(StoreError) {
         let text = String(decoding: try Self.encode(record, pretty: false), as: UTF8.self)
-        try git { () throws(GitError) in try repository.setNote(text, on: commit, notesRef: StateRefs.testNotes) }
+        _ = try git { () throws(GitError) in try repository.setNote(text, on: commit, notesRef: StateRefs.testNotes) }
     }
 
     // MARK: Encoding

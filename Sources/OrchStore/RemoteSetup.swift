@@ -1,4 +1,4 @@
-public import GitKit
+import GitKit
 
 extension RemoteGit {
     /// Makes a plain `git fetch <remote>` bring `refs/orch/*` along: adds the fetch refspec to

@@ -188,6 +188,11 @@ public final class TaskStore {
     }
 }
 
+extension Timestamp {
+    /// The system's wall clock now.
+    public static func now() -> Timestamp { SystemClock.now() }
+}
+
 /// The system's wall clock in microseconds.
 public enum SystemClock {
     public static func now() -> Timestamp {

@@ -3,10 +3,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import GitOrchCatalogCLI
-import GitOrchCLI
 import MCP
-import OrchRuntime
+import OrchTools
+
+/// One line on standard error.
+func complain(_ message: String) {
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
 
 // Inside a worker's sandbox the state is read-only: relay to the server the worker runs outside.
 if let socket = McpBridge.socketPath { exit(McpBridge.relay(to: socket)) }
@@ -15,7 +19,7 @@ let toolbox: OrchToolbox
 do {
     toolbox = try OrchToolbox.forCurrentRepository()
 } catch {
-    Console.current.writeError("git-orch: error: \(error)")
+    complain("git-orch: error: \(error)")
     exit(128)
 }
 
@@ -56,6 +60,6 @@ do {
     try await server.start(transport: StdioTransport())
     await server.waitUntilCompleted()
 } catch {
-    Console.current.writeError("git-orch: error: mcp: \(error)")
+    complain("git-orch: error: mcp: \(error)")
     exit(128)
 }

@@ -15,6 +15,7 @@ enum Shell {
         return Result(status: result.status, output: result.output)
     }
 
+    @discardableResult
     static func git(_ arguments: [String], in directory: String, input: Data? = nil) throws -> String {
         let result = try run("/usr/bin/git", arguments, in: directory, input: input)
         guard result.status == 0 else { throw BenchError("git \(arguments.joined(separator: " ")) failed") }

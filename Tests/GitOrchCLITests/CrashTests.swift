@@ -43,7 +43,7 @@ import Testing
         #expect(before.allSatisfy { ($0.status == "claimed") == ($0.assignee != nil) })
 
         // ...and a lock left by a killed writer does not stop the rest of the work.
-        FileManager.default.createFile(atPath: repo.directory.file(".git/refs/orch/graph.lock"), contents: Data())
+        #expect(FileManager.default.createFile(atPath: repo.directory.file(".git/refs/orch/graph.lock"), contents: Data()))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -5)], ofItemAtPath: repo.directory.file(".git/refs/orch/graph.lock"))
         var claimedAfter = 0
         while try repo.orch("claim", "--worker", "survivor").status == 0 { claimedAfter += 1 }

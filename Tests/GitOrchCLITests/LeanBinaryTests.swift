@@ -15,4 +15,25 @@ import Testing
         let heavy = result.stdout.split(separator: "\n").filter { $0.contains("libFoundation.so") || $0.contains("FoundationICU") }
         #expect(heavy.isEmpty, "git-orch links \(heavy.joined(separator: ", ")): a module it imports uses `import Foundation`")
     }
+
+    /// The MCP server is the toolbox over the store and the catalog: neither the runtime (the
+    /// supervisor, workers, sandbox) nor a command-line library is linked into it, and the
+    /// catalog's commands do without the runtime too. Checked by the modules' symbols.
+    @Test(.enabled(if: TestDependency.runnable([.program("nm")]), "needs nm (binutils)"))
+    func theCompanionsLinkOnlyTheModulesTheyNeed() throws {
+        try TestDependency.require([.program("nm")])
+        let directory = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path
+        func modules(_ binary: String) throws -> Set<String> {
+            let result = try Run.process("/usr/bin/env", ["nm", "--defined-only", directory + "/" + binary], in: "/")
+            #expect(result.status == 0, "\(result.stderr)")
+            // Swift symbols name their module first: $s<length><name>...
+            let names = ["OrchRuntime", "GitOrchCLI", "GitOrchRunCLI", "GitOrchCatalogCLI", "OrchTools", "OrchStore"]
+            return Set(names.filter { name in result.stdout.contains("$s\(name.count)\(name)") })
+        }
+        let mcp = try modules("git-orch-mcp")
+        #expect(mcp.contains("OrchTools") && mcp.contains("OrchStore"), "\(mcp)")
+        #expect(mcp.isDisjoint(with: ["OrchRuntime", "GitOrchCLI", "GitOrchRunCLI", "GitOrchCatalogCLI"]), "git-orch-mcp links \(mcp)")
+        let catalog = try modules("git-orch-catalog")
+        #expect(catalog.contains("GitOrchCatalogCLI") && !catalog.contains("OrchRuntime"), "git-orch-catalog links \(catalog)")
+    }
 }

@@ -1,4 +1,4 @@
-import OrchRuntime
+import OrchModel
 import Testing
 
 struct SkillUsageTests {
@@ -9,7 +9,7 @@ struct SkillUsageTests {
     }
 
     @Test func skillsAreCountedOncePerTaskByTaskType() {
-        let usage = Ledger.skillUsage([
+        let usage = SkillUsage.tally([
             run("t1", "backend-dev", ["api-design", "test-run"]),
             run("t1", "backend-dev", ["api-design", "test-run"]), // a retry of the same task
             run("t2", "qa-engineer", ["test-run"]),

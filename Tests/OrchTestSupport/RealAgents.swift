@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The real agent CLIs, as the PyPI packages in Tests/Dependencies/requirements.txt install them:
 /// Claude Code bundled in `claude-agent-sdk`, the Codex CLI in `openai-codex-cli-bin`, and aider

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a test needs from outside the package (a program, a Python module), found or not.
 /// `./install.sh --test-deps` installs all of it (Tests/Dependencies). A test that needs one

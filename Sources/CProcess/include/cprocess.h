@@ -23,4 +23,8 @@ int orch_spawnattr_setsid(posix_spawnattr_t *attributes);
 
 /* glibc 2.29+ has it; declared here because Glibc's module map hides it. */
 int orch_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/* A connected, close-on-exec Unix stream socket to `path` (its length checked: sun_path is short),
+   or -1 with errno set. */
+int orch_connect_unix(const char *path);
 #endif

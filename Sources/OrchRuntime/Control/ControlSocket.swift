@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcess
 import Foundation
 
 /// A request to the supervisor on its control socket: one JSON line.
@@ -82,11 +83,8 @@ public enum ControlSocket {
 
     /// Connects to the supervisor, or nil when none listens.
     public static func connect(_ paths: RuntimePaths) -> Int32? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        let connected = withAddress(address(paths)) { Glibc.connect(fd, $0, $1) }
-        guard connected == 0 else { close(fd); return nil }
-        return fd
+        let fd = orch_connect_unix(address(paths))
+        return fd >= 0 ? fd : nil
     }
 
     /// Sends one request and reads one response line.

@@ -8,7 +8,7 @@ extension TeamStatus {
     public func addingTeam(_ repository: Repository) throws(RuntimeError) -> TeamStatus {
         guard let remote = TeamRemote.name(in: repository) else { return self }
         var status = self
-        let records = try WorkerRegistry(repository: repository).all()
+        let records = try store { () throws(StoreError) in try WorkerRegistry(repository: repository).all() }
         for index in status.workers.indices {
             status.workers[index].machine = records.first { $0.name == status.workers[index].name }?.machine
         }

@@ -1,6 +1,7 @@
 import Foundation
 public import GitKit
 import OrchModel
+import OrchStore
 
 /// `git orch doctor`: every check, in the order printed. `startChecks` are the ones that make
 /// `git orch start` fail, so start runs them first and can point to doctor.
@@ -9,7 +10,7 @@ public enum Doctor {
     /// workers', else the default.
     public static func agents(requested: String?, repository: Repository) throws(RuntimeError) -> [String] {
         if let requested { return [requested] }
-        let registered = try WorkerRegistry(repository: repository).all()
+        let registered = try store { () throws(StoreError) in try WorkerRegistry(repository: repository).all() }
         let names = registered.filter { !$0.retired }.map(\.agent)
         var seen = Set<String>()
         let unique = names.filter { seen.insert($0).inserted }

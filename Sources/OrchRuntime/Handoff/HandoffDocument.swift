@@ -45,7 +45,7 @@ public struct HandoffDocument {
         let git = GitCLI(directory: repositoryRoot)
         let branch = input.worker.branch
         let head = try? git.output(["rev-parse", "--verify", "-q", "refs/heads/\(branch)"])
-        let previous = try HandoffStore(repository: repository).list().last { $0.from == name || $0.worker == name }
+        let previous = try store { () throws(StoreError) in try HandoffStore(repository: repository).list() }.last { $0.from == name || $0.worker == name }
         let since = previous?.commit.flatMap { commit in git.succeeds(["merge-base", "--is-ancestor", commit, branch]) ? commit : nil }
             ?? (git.succeeds(["rev-parse", "--verify", "-q", input.mainBranch]) ? input.mainBranch : nil)
         let range = since.map { "\($0)..\(branch)" } ?? branch

@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 
 /// The five steps of a handoff, in order.
 public enum HandoffStep: Int, Codable, Sendable, CaseIterable {

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 public import GitKit
-public import OrchModel
+import OrchModel
 import OrchStore
 
 /// `git orch handoff`: five steps, each reported as a `handoff-step` event (through the
@@ -56,10 +56,10 @@ public final class HandoffWorkflow {
             throw .invalidInput("a handoff of \(request.worker) \(at); run 'git orch handoff \(request.worker) --continue', or '--abandon' to drop it")
         }
         let registry = WorkerRegistry(repository: repository)
-        guard try registry.record(request.worker) != nil else { throw .invalidInput("no worker named '\(request.worker)' in refs/orch/workers") }
+        guard try (store { () throws(StoreError) in try registry.record(request.worker) }) != nil else { throw .invalidInput("no worker named '\(request.worker)' in refs/orch/workers") }
         if let to = request.to {
             guard to != request.worker else { throw .invalidInput("--to: \(to) is the worker being handed off; name another worker") }
-            guard try registry.record(to) != nil else { throw .invalidInput("--to: no worker named '\(to)' in refs/orch/workers") }
+            guard try (store { () throws(StoreError) in try registry.record(to) }) != nil else { throw .invalidInput("--to: no worker named '\(to)' in refs/orch/workers") }
         }
         let now = Timestamp.now()
         let recipient = request.to ?? request.worker
@@ -131,7 +131,7 @@ public final class HandoffWorkflow {
     }
 
     private func record(_ name: String) throws(RuntimeError) -> WorkerRecord {
-        guard let record = try WorkerRegistry(repository: repository).record(name) else {
+        guard let record = try (store { () throws(StoreError) in try WorkerRegistry(repository: repository).record(name) }) else {
             throw .invalidInput("no worker named '\(name)' in refs/orch/workers")
         }
         return record
@@ -167,8 +167,10 @@ public final class HandoffWorkflow {
                                     taskTitle: progress.taskTitle, branch: worker.branch, commit: progress.commit,
                                     created: progress.started, reason: progress.reason)
         // Stored once: a --continue after a failure between the two writes finds it there.
-        if try HandoffStore(repository: repository).list(worker: progress.recipient).contains(where: { $0.id == progress.id }) == false {
-            try HandoffStore(repository: repository).save(handoff, document: progress.document ?? "")
+        let handoffs = HandoffStore(repository: repository)
+        let stored = try store { () throws(StoreError) in try handoffs.list(worker: progress.recipient) }
+        if !stored.contains(where: { $0.id == progress.id }) {
+            try store { () throws(StoreError) in try handoffs.save(handoff, document: progress.document ?? "") }
         }
         return (.done, said + "; stored \(progress.id) in \(StateRefs.handoffs)")
     }

@@ -49,7 +49,7 @@ public struct TeamResume {
         if let teamRemote, let machine {
             _ = try TeamTakeover.takeOver(repository: repository, root: repositoryRoot, remote: teamRemote, machine: machine)
         }
-        let records = try WorkerRegistry(repository: repository).all()
+        let records = try store { () throws(StoreError) in try WorkerRegistry(repository: repository).all() }
             .filter { record in !record.retired && machine.map { (record.machine ?? $0) == $0 } ?? true }
         guard !records.isEmpty else { throw .invalidInput("no workers registered in refs/orch/workers; nothing to resume (run 'git orch start')") }
         let main = try Worktrees.mainBranch(of: repository)
@@ -73,7 +73,7 @@ public struct TeamResume {
                 .sorted(by: TaskGraph.claimOrder).map { "\($0.id.hex.prefix(8)) \($0.title)" }
             workers.append(Worker(
                 name: record.name, branch: record.branch, commit: try? git.output(["rev-parse", "refs/heads/\(record.branch)"]),
-                branchSource: source, worktree: worktree, handoff: try handoffs.latest(for: record.name)?.id, tasks: tasks))
+                branchSource: source, worktree: worktree, handoff: try store { () throws(StoreError) in try handoffs.latest(for: record.name) }?.id, tasks: tasks))
         }
         return (remote, workers)
     }

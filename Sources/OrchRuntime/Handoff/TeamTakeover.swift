@@ -14,13 +14,14 @@ enum TeamTakeover {
         let live = Set(machines.filter { !$0.isGone(at: now, afterSeconds: leaseSeconds) }.map(\.machine))
         let registry = WorkerRegistry(repository: repository)
         var taken: [WorkerRecord] = []
-        for var record in try registry.all() where !record.retired {
+        let registered = try store { () throws(StoreError) in try registry.all() }
+        for var record in registered where !record.retired {
             guard let owner = record.machine, owner != machine, !live.contains(owner) else { continue }
             record.machine = machine
             taken.append(record)
         }
         guard !taken.isEmpty else { return [] }
-        try registry.save(taken, message: "take over " + taken.map(\.name).joined(separator: ", ") + " on \(machine)")
+        try store { () throws(StoreError) in try registry.save(taken, message: "take over " + taken.map(\.name).joined(separator: ", ") + " on \(machine)") }
         // Their branches as pushed, so the worktrees start from their work.
         let git = GitCLI(directory: root)
         let refspecs = taken.map { "+refs/heads/\($0.branch):refs/remotes/\(remote)/\($0.branch)" }

@@ -1,5 +1,5 @@
 import Foundation
-public import GitKit
+import GitKit
 import OrchModel
 import OrchStore
 
@@ -57,7 +57,7 @@ public enum RemoteQueueLayer {
     /// Moves local main to the remote's main when that is a fast-forward. A local main with
     /// commits the remote lacks is reported: the queue does not guess which side is right.
     static func follow(main: String, remote: String, git: GitCLI) throws(MergeQueueError) {
-        try runtimeCall { () throws(RuntimeError) in try RemoteMain.followRemoteMain(main: main, remote: remote, git: git) }
+        _ = try runtimeCall { () throws(RuntimeError) in try RemoteMain.followRemoteMain(main: main, remote: remote, git: git) }
     }
 
     private static func storeCall<T>(_ body: () throws(StoreError) -> T) throws(MergeQueueError) -> T {

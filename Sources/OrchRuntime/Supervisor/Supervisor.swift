@@ -85,8 +85,8 @@ public final class Supervisor {
         let config = RuntimeConfig.load(in: repositoryRoot)
         confinement = try Sandbox.confinement(for: settings.sandbox)
         // Nothing is claimed before every worker's agent is known to be able to run here.
-        let team = try preflight(TeamPlan.plan(registered: try registry.all(), request: options.request, now: .now(), machine: machine), config: config)
-        try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", "))
+        let team = try preflight(TeamPlan.plan(registered: try store { () throws(StoreError) in try registry.all() }, request: options.request, now: .now(), machine: machine), config: config)
+        try store { () throws(StoreError) in try registry.save(team, message: "register " + team.map(\.name).joined(separator: ", ")) }
         warnAboutUncommittedChanges()
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         listenFD = try ControlSocket.listen(at: ControlSocket.address(paths))

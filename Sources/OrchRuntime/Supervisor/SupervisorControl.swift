@@ -128,7 +128,7 @@ extension Supervisor {
         let active = handles.filter { !$0.retiring }
         if count > active.count {
             let registry = WorkerRegistry(repository: repository)
-            let registered = try registry.all()
+            let registered = try store { () throws(StoreError) in try registry.all() }
             var names = Set(handles.map(\.record.name))
             var records: [WorkerRecord] = []
             // Retired workers come back (with their history) before new names are made up.
@@ -150,7 +150,7 @@ extension Supervisor {
                     roles: options.request.roles ?? [], model: options.request.model ?? template?.model,
                     budgetUSD: options.request.budgetUSD, created: .now()))
             }
-            try registry.save(records, message: "scale to \(count): add " + records.map(\.name).joined(separator: ", "))
+            try store { () throws(StoreError) in try registry.save(records, message: "scale to \(count): add " + records.map(\.name).joined(separator: ", ")) }
             for record in records {
                 let handle = WorkerHandle(record: record)
                 handles.append(handle)

@@ -172,7 +172,7 @@ final class TeamSync: @unchecked Sendable {
             .filter { $0.machine != machine && $0.isGone(at: now, afterSeconds: settings.leaseSeconds) }
         guard !gone.isEmpty else { return }
         let goneNames = Set(gone.map(\.machine))
-        let records = try WorkerRegistry(repository: repository).all()
+        let records = try store { () throws(StoreError) in try WorkerRegistry(repository: repository).all() }
         let orphaned = Set(records.filter { record in record.machine.map { goneNames.contains($0) } ?? false }.map(\.name))
         guard !orphaned.isEmpty else { return }
         let graph = try store { () throws(StoreError) in try taskStore.snapshot() }.graph

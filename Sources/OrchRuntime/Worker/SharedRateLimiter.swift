@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchStore
 import OrchModel
 
 /// The token bucket every worker process draws agent starts from: its state lives in one small

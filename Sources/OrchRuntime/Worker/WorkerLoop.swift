@@ -200,7 +200,7 @@ public final class WorkerLoop {
         let role = task.role.flatMap { catalog.role($0) } ?? record.roles.first.flatMap { catalog.role($0) }
         let skills = selectSkills(for: task, role: role)
         let messages = (try? Inbox(repository: repository).deliver(to: record.name)) ?? []
-        let handoff = try? HandoffDocuments(repository: repository).latest(for: record.name)
+        let handoff = try? HandoffStore(repository: repository).latestDocument(for: record.name)
         let prompt = PromptBuilder.build(PromptContext(
             worker: record, task: task, role: role, skills: skills, handoff: handoff?.text, messages: messages,
             repositoryContext: repositoryContext(), previousFailure: previousAttempts(of: task)))

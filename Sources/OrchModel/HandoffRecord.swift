@@ -1,5 +1,3 @@
-public import OrchModel
-
 /// The index entry stored next to each handoff document (`<worker>/<stamp>.json` beside
 /// `<worker>/<stamp>.md` in `refs/orch/handoffs`): what `handoff list` shows without parsing
 /// Markdown, and what the next handoff reads to know where the previous one left the branch.

@@ -1,7 +1,4 @@
-import Foundation
-public import GitKit
-import OrchModel
-import OrchStore
+// What the ledger (`refs/orch/ledger`) holds, and the sums read from it.
 
 /// One agent run's cost, as kept in `refs/orch/ledger` under `runs/<task>/<time>-<worker>.json`.
 public struct LedgerEntry: Codable, Sendable, Equatable {
@@ -59,7 +56,7 @@ public struct CostTotals: Codable, Sendable, Equatable {
 
     public init() {}
 
-    mutating func add(_ entry: LedgerEntry) {
+    public mutating func add(_ entry: LedgerEntry) {
         if entry.outcome == "done" { tasksDone += 1 }
         costUSD += entry.costUSD
         inputTokens += entry.inputTokens
@@ -68,40 +65,18 @@ public struct CostTotals: Codable, Sendable, Equatable {
     }
 }
 
-public struct Ledger {
-    let chain: DocumentChain
+/// The ledger summed: in all, per worker and per task.
+public struct LedgerSummary: Codable, Sendable, Equatable {
+    public var total = CostTotals()
+    public var byWorker: [String: CostTotals] = [:]
+    public var byTask: [String: CostTotals] = [:]
 
-    public init(repository: Repository) {
-        chain = DocumentChain(repository: repository, ref: StateRefs.ledger)
-    }
-
-    public func record(_ entry: LedgerEntry) throws(RuntimeError) {
-        let stamp = entry.ended.filter { $0.isNumber }
-        let path = "runs/\(entry.task)/\(stamp)-\(entry.worker).json"
-        let summary = String(format: "cost %@ %@ $%.4f", entry.worker, String(entry.task.prefix(6)), entry.costUSD)
-        try store { () throws(StoreError) in
-            try chain.write([path: JSONDocuments.encode(entry)], message: summary + "\n\nOrch-Operation: cost\nOrch-Task: \(entry.task)\n")
+    public init(_ entries: [LedgerEntry] = []) {
+        for entry in entries {
+            total.add(entry)
+            byWorker[entry.worker, default: CostTotals()].add(entry)
+            byTask[entry.task, default: CostTotals()].add(entry)
         }
-    }
-
-    public func entries() throws(RuntimeError) -> [LedgerEntry] {
-        try JSONDocuments.decodeAll(LedgerEntry.self, in: chain, under: "runs/")
-    }
-
-    public struct Summary: Codable, Sendable, Equatable {
-        public var total = CostTotals()
-        public var byWorker: [String: CostTotals] = [:]
-        public var byTask: [String: CostTotals] = [:]
-    }
-
-    public func summary() throws(RuntimeError) -> Summary {
-        var summary = Summary()
-        for entry in try entries() {
-            summary.total.add(entry)
-            summary.byWorker[entry.worker, default: CostTotals()].add(entry)
-            summary.byTask[entry.task, default: CostTotals()].add(entry)
-        }
-        return summary
     }
 }
 
@@ -113,9 +88,9 @@ public struct SkillUsage: Codable, Sendable, Equatable {
     public var byTaskType: [String: Int]
 }
 
-extension Ledger {
+extension SkillUsage {
     /// Skills selected per task (counted once per task, whatever its retries), most used first.
-    public static func skillUsage(_ entries: [LedgerEntry]) -> [SkillUsage] {
+    public static func tally(_ entries: [LedgerEntry]) -> [SkillUsage] {
         var seen: Set<String> = []
         var usage: [String: SkillUsage] = [:]
         for entry in entries {

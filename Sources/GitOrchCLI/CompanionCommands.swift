@@ -8,7 +8,7 @@ protocol RunCompanionCommand: ParsableCommand {
 }
 
 extension RunCompanionCommand {
-    func run() throws { try Handover.exec("git-orch-run", [Self.name] + arguments) }
+    func run() throws { try Companion.exec("git-orch-run", [Self.name] + arguments) }
 }
 
 extension GitOrch {
@@ -116,6 +116,6 @@ extension GitOrch {
         static let configuration = CommandConfiguration(
             abstract: "Watch and steer the team in a browser: live terminals, states, costs, hand off, stop, restart.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "[--port N]") var arguments: [String] = []
-        func run() throws { try Handover.exec("git-orch-dashboard", arguments) }
+        func run() throws { try Companion.exec("git-orch-dashboard", arguments) }
     }
 }

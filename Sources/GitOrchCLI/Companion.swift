@@ -7,7 +7,7 @@ import FoundationEssentials
 /// Commands served by a companion executable installed next to `git-orch`: the process is
 /// replaced (`execv`), so arguments, standard input and output, and the exit status are the
 /// companion's. Keeping heavy libraries there keeps every other command's start-up lean.
-enum Handover {
+enum Companion {
     static func exec(_ companion: String, _ arguments: [String]) throws(CLIError) -> Never {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(companion).path
@@ -25,20 +25,20 @@ extension GitOrch {
         static let configuration = CommandConfiguration(
             abstract: "The agent roles: shipped in Roles/, added or overridden in .orch/roles/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID") var arguments: [String] = []
-        func run() throws { try Handover.exec("git-orch-catalog", ["roles"] + arguments) }
+        func run() throws { try Companion.exec("git-orch-catalog", ["roles"] + arguments) }
     }
 
     struct Missions: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Team presets: shipped in Missions/, added or overridden in .orch/missions/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID | validate") var arguments: [String] = []
-        func run() throws { try Handover.exec("git-orch-catalog", ["missions"] + arguments) }
+        func run() throws { try Companion.exec("git-orch-catalog", ["missions"] + arguments) }
     }
 
     struct Skills: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The skill pool: manifests in Skills/<category>/, added or overridden in .orch/skills/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID | select TEXT | validate | import DIR") var arguments: [String] = []
-        func run() throws { try Handover.exec("git-orch-catalog", ["skills"] + arguments) }
+        func run() throws { try Companion.exec("git-orch-catalog", ["skills"] + arguments) }
     }
 }

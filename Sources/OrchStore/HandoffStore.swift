@@ -1,5 +1,5 @@
 public import GitKit
-import OrchStore
+public import OrchModel
 
 /// Handoffs in `refs/orch/handoffs`: the Markdown document and its JSON index per handoff, one
 /// commit each (so `git log refs/orch/handoffs` lists them), and a note on the branch commit the
@@ -17,30 +17,30 @@ public struct HandoffStore {
 
     /// Stores `document` under `record.id`; returns the new head of `refs/orch/handoffs`.
     @discardableResult
-    public func save(_ record: HandoffRecord, document: String) throws(RuntimeError) -> OID {
+    public func save(_ record: HandoffRecord, document: String) throws(StoreError) -> OID {
         var message = "handoff \(record.id)"
         if let task = record.task { message += ": task \(task.prefix(8)) \(record.taskTitle ?? "")" }
         message += "\n\nOrch-Operation: handoff\nOrch-Worker: \(record.worker)\nOrch-From: \(record.from)\n"
         if let task = record.task { message += "Orch-Task: \(task)\n" }
         if let commit = record.commit { message += "Orch-Commit: \(commit)\n" }
-        let head = try store { () throws(StoreError) in
-            try chain.write([record.id + ".md": Array(document.utf8), record.id + ".json": JSONDocuments.encode(record)], message: message)
-        }
+        let head = try chain.write([record.id + ".md": Array(document.utf8), record.id + ".json": JSONDocuments.encode(record)], message: message)
         if let commit = record.commit.flatMap({ OID(hex: $0) }) {
             // Two handoffs of one commit (nothing changed in between) share the note.
-            let existing = (try? repository.note(on: commit, notesRef: Self.notesRef)) ?? nil
             let line = "handoff \(record.id) (from \(record.from), \(record.reason))"
-            let text = existing.map { $0.hasSuffix("\n") ? $0 + line : $0 + "\n" + line } ?? line
-            do { try repository.setNote(text + "\n", on: commit, notesRef: Self.notesRef) } catch {
-                throw .store(.git(error))
+            do {
+                let existing = try repository.note(on: commit, notesRef: Self.notesRef)
+                let text = existing.map { $0.hasSuffix("\n") ? $0 + line : $0 + "\n" + line } ?? line
+                _ = try repository.setNote(text + "\n", on: commit, notesRef: Self.notesRef)
+            } catch {
+                throw .git(error)
             }
         }
         return head
     }
 
     /// Every handoff, oldest first; only `worker`'s when given.
-    public func list(worker: String? = nil) throws(RuntimeError) -> [HandoffRecord] {
-        let documents = try store { () throws(StoreError) in try chain.documents() }
+    public func list(worker: String? = nil) throws(StoreError) -> [HandoffRecord] {
+        let documents = try chain.documents()
         var records: [HandoffRecord] = []
         for (path, bytes) in documents where path.hasSuffix(".json") {
             if let worker, !path.hasPrefix(worker + "/") { continue }
@@ -49,12 +49,12 @@ public struct HandoffStore {
         return records.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
     }
 
-    public func latest(for worker: String) throws(RuntimeError) -> HandoffRecord? {
+    public func latest(for worker: String) throws(StoreError) -> HandoffRecord? {
         try list(worker: worker).last
     }
 
     /// The handoff `id` names: a whole id, or a unique part of one (its stamp, say).
-    public func resolve(_ id: String) throws(RuntimeError) -> HandoffRecord {
+    public func resolve(_ id: String) throws(StoreError) -> HandoffRecord {
         let all = try list()
         if let exact = all.first(where: { $0.id == id }) { return exact }
         let matches = all.filter { $0.id.contains(id) }
@@ -65,11 +65,18 @@ public struct HandoffStore {
         return matches[0]
     }
 
-    public func document(_ record: HandoffRecord) throws(RuntimeError) -> String {
-        let documents = try store { () throws(StoreError) in try chain.documents() }
+    public func document(_ record: HandoffRecord) throws(StoreError) -> String {
+        let documents = try chain.documents()
         guard let bytes = documents[record.id + ".md"] else {
-            throw .store(.corruptEntry(path: "\(StateRefs.handoffs):\(record.id).md", reason: "the index names a missing document"))
+            throw .corruptEntry(path: "\(StateRefs.handoffs):\(record.id).md", reason: "the index names a missing document")
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The newest document of `worker` (what its next session starts from), or nil.
+    public func latestDocument(for worker: String) throws(StoreError) -> (path: String, text: String)? {
+        let documents = try chain.documents()
+        guard let path = documents.keys.filter({ $0.hasPrefix(worker + "/") && $0.hasSuffix(".md") }).max() else { return nil }
+        return (path, String(decoding: documents[path]!, as: UTF8.self))
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
-public import GitKit
-import GitOrchCLI
+import GitKit
 import OrchCatalog
-import OrchRuntime
 import OrchModel
 import OrchStore
 
@@ -69,11 +67,18 @@ public struct OrchToolbox: Sendable {
     let selector: SkillSelector
 
     /// The toolbox for the repository around the working directory (as `git` would find it).
+    /// The catalog is the shipped one beside this executable plus the repository's `.orch/`; skill
+    /// selection asks `git config orch.skillRanker` when it is set, as `git orch skills` does.
     public static func forCurrentRepository() throws -> OrchToolbox {
         let repository = try Repository.discoverFromEnvironment()
-        let catalog = CatalogContext.load()
-        return OrchToolbox(
-            repositoryPath: repository.workingDirectory ?? repository.gitDirectory, catalog: catalog.catalog, selector: catalog.selector())
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let catalog = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable),
+                                    overrideRoot: repository.workingDirectory.map { $0 + "/.orch" }).load()
+        var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
+        if let command = try repository.configString("orch.skillRanker"), !command.isEmpty {
+            selector.ranker = { task, candidates in SkillRanker.ask(command: command, task: task, candidates: candidates) }
+        }
+        return OrchToolbox(repositoryPath: repository.workingDirectory ?? repository.gitDirectory, catalog: catalog, selector: selector)
     }
 
     /// Runs one tool; the result is JSON text (tasks in the format of docs/state-format.md) or a
@@ -94,7 +99,7 @@ public struct OrchToolbox: Sendable {
             return json(matches.map { ["id": $0.skill.id, "description": $0.skill.shortDescription, "reason": $0.reason] })
         case "list_ready_tasks":
             let ready = try store().snapshot().graph.readyTasks(for: text("role"))
-            return String(decoding: TaskFormatting.jsonArray(ready), as: UTF8.self)
+            return String(decoding: TaskJSON.encodeArray(ready), as: UTF8.self)
         case "claim_task":
             let store = try store()
             let wanted = try text("id").map { try store.snapshot().graph.resolve($0) }
