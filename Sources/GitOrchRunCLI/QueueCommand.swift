@@ -109,7 +109,12 @@ extension GitOrchRun.Queue {
             try QueueCLI.call { () throws(MergeQueueError) in try RemoteQueueLayer.attach(to: queue) }
             let json = output.json
             let report = try QueueCLI.call { () throws(MergeQueueError) in
-                try queue.runUntilEmpty { step in if !json { Self.describe(step, main: queue.configuration.mainBranch) } }
+                try queue.runUntilEmpty { step in
+                    // A state write that failed is said at once, with or without --json (the
+                    // supervisor relays these lines of its runner's log as warnings).
+                    for problem in step.problems { Console.current.writeError(QueueStep.problemLinePrefix + problem) }
+                    if !json { Self.describe(step, main: queue.configuration.mainBranch) }
+                }
             }
             if json {
                 Console.current.write(QueueCLI.json(RunJSON(report)))
@@ -126,6 +131,9 @@ extension GitOrchRun.Queue {
 
         static func describe(_ step: QueueStep, main: String) {
             let console = Console.current
+            for entry in step.settled {
+                console.print("completed task \(entry.task.map { String($0.hex.prefix(8)) } ?? "-") of #\(entry.id), merged earlier (its completion had been lost)")
+            }
             let tested = step.tested.map { "#\($0)" }.joined(separator: ",")
             for entry in step.rejected {
                 console.print("rejected #\(entry.id) \(entry.branch): \(entry.reason.map { String($0.prefix { $0 != "\n" }) } ?? "")")

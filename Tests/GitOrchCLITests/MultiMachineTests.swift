@@ -92,6 +92,13 @@ final class TeamOnRemote: @unchecked Sendable {
     /// The remote's refs, straight from the bare repository.
     func remoteGit(_ arguments: String...) throws -> String { try Run.git(["--git-dir=\(bare)"] + arguments, in: root.path) }
 
+    /// The tasks as the remote's graph has them.
+    func remoteTasks() throws -> [[String: Any]] {
+        try remoteGit("ls-tree", "-r", "--name-only", "refs/orch/graph").split(separator: "\n").filter { $0.hasPrefix("tasks/") }.compactMap { path in
+            try JSONSerialization.jsonObject(with: Data(try remoteGit("show", "refs/orch/graph:\(path)").utf8)) as? [String: Any]
+        }
+    }
+
     func tasks(in path: String) throws -> [[String: Any]] {
         let listed = try Run.orch(["task", "list", "--json"], in: path)
         return (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
@@ -170,9 +177,7 @@ final class TeamOnRemote: @unchecked Sendable {
         #expect(machines == ["alpha", "beta"])
     }
 
-    // Known open: the lease passes over and all 20 merges reach main, but the survivor did not
-    // settle (one task stayed unfinished) in the last run; see the report of issue 16.
-    @Test(.disabled("open: after the kill the survivor merges everything but one task does not settle"))
+    @Test(.enabled(if: TestDependency.runnable(MultiMachineTests.needs), Comment(rawValue: TestDependency.reason(MultiMachineTests.needs))))
     func whenTheQueueRunnersMachineIsKilledTheOtherFinishesAndTakesTheLease() throws {
         try TestDependency.require(Self.needs)
         // Tasks take a moment, so a kill finds work in flight.
@@ -189,19 +194,29 @@ final class TeamOnRemote: @unchecked Sendable {
         })
         let victim = holder == "alpha" ? alpha : beta, survivor = holder == "alpha" ? beta : alpha
         let survivorName = holder == "alpha" ? "beta" : "alpha"
-        // kill -9: the supervisor, its workers, agents and queue runner.
-        for pid in processes(under: victim) { kill(pid, SIGKILL) }
+        // kill -9: the supervisor, its workers, agents and queue runner (again until none is
+        // left: a child spawned while the first pass ran must not push after it).
         kill(runs[holder]!.pid, SIGKILL)
+        for _ in 0..<100 {
+            let left = processes(under: victim)
+            if left.isEmpty { break }
+            for pid in left { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
         _ = runs[holder]!.wait(timeout: 10)
         runs[holder] = nil
-        let inFlight = Set(try team.tasks(in: victim).filter { $0["status"] as? String == "claimed" }.compactMap { $0["title"] as? String }
-            .map { "out-" + $0.suffix(2) })
+        // In flight: claimed by the victim's workers on the remote (a claim counts once pushed;
+        // the victim's own graph may not have taken the last one in before the kill).
+        let inFlight = Set(try team.remoteTasks().filter { $0["status"] as? String == "claimed" && ($0["assignee"] as? String ?? "").hasSuffix("-" + holder) }
+            .compactMap { $0["title"] as? String }.map { "out-" + $0.suffix(2) })
 
         let finished = runs[survivorName]!.wait(timeout: 300)
         #expect(finished == 0, "\(runs[survivorName]!.text)")
         let files = try team.remoteGit("ls-tree", "--name-only", "main").split(separator: "\n")
         #expect(files.filter { $0.hasPrefix("out-") }.count == 20, "\(files)")
-        #expect(try team.tasks(in: survivor).allSatisfy { $0["status"] as? String == "done" })
+        let unsettled = try team.tasks(in: survivor).filter { $0["status"] as? String != "done" }
+        let queueList = try Run.orch(["queue", "list"], in: survivor).stdout, graphLog = try team.remoteGit("log", "--format=%s", "refs/orch/graph")
+        #expect(unsettled.isEmpty, "\(unsettled)\nqueue: \(queueList)\ngraph: \(graphLog)\n\(runs[survivorName]!.text)")
         // Only the tasks in flight at the kill ran twice.
         let counts = team.runsPerTask()
         #expect(counts.count == 20, "\(counts)")

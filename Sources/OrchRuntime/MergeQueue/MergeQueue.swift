@@ -129,14 +129,24 @@ public final class MergeQueue {
         return report
     }
 
-    /// One step: one round of candidates (`MergeQueueRound.swift`): built, tested at once, and
-    /// main moved along the green ones in order.
+    /// One step: the tasks of work merged earlier but not yet done are completed
+    /// (`MergeQueueTasks.swift`), then one round of candidates (`MergeQueueRound.swift`): built,
+    /// tested at once, and main moved along the green ones in order.
     public func processNext() throws(MergeQueueError) -> QueueStep {
         try holdRunLock()
         guard let command = configuration.testCommand else { throw .noTestCommand }
         guard let base = try gitCall({ () throws(GitError) in try repository.referenceTarget(configuration.mainRef) }) else {
             throw .unknownBranch(configuration.mainBranch)
         }
+        var settling = QueueStep(kind: .idle)
+        try settleMergedWork(head: base, entries: try entries(), step: &settling)
+        var step = try nextStep(base: base, command: command)
+        step.settled = settling.settled + step.settled
+        step.problems = settling.problems + step.problems
+        return step
+    }
+
+    private func nextStep(base: OID, command: String) throws(MergeQueueError) -> QueueStep {
         if let reason = haltReason(head: base, record: try storeCall { () throws(StoreError) in try store.testRecord(on: base) }) {
             return QueueStep(kind: .halted(reason))
         }

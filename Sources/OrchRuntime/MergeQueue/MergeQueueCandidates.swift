@@ -31,7 +31,7 @@ extension MergeQueue {
         var tips: [OID] = []
         for entry in group {
             guard let tip = OID(hex: entry.tip), repository.contains(tip) else {
-                step.rejected += try reject([entry], reason: "its commit \(entry.tip.prefix(12)) is missing from the repository", conflicts: [])
+                try reject([entry], reason: "its commit \(entry.tip.prefix(12)) is missing from the repository", conflicts: [], step: &step)
                 continue
             }
             if try gitCall({ () throws(GitError) in try repository.isAncestor(tip, of: base) }) {
@@ -41,7 +41,7 @@ extension MergeQueue {
                     $0.reason = "already in \(self.configuration.mainBranch)"
                 }
                 step.merged += merged
-                if let task = entry.task { _ = try? tasks.apply(.complete(task)) }
+                for entry in merged { completeTask(of: entry, step: &step) }
                 continue
             }
             switch try gitCall({ () throws(GitError) in try repository.merge(ours: current, theirs: tip) }) {
@@ -55,9 +55,9 @@ extension MergeQueue {
                     }
                     continue
                 }
-                step.rejected += try reject(
+                try reject(
                     [entry], reason: "conflicts with \(configuration.mainBranch) in \(paths.joined(separator: ", ")); rebase on \(configuration.mainBranch) and enqueue again",
-                    conflicts: paths)
+                    conflicts: paths, step: &step)
             case .clean(let merged):
                 current = try gitCall { () throws(GitError) in
                     try repository.createCommit(tree: merged, parents: [current, tip], message: "queue: partial candidate")
@@ -135,29 +135,33 @@ extension MergeQueue {
         coreShare = coreShare.map { ($0 + share) / 2 } ?? share
     }
 
-    func reject(_ entries: [QueueEntry], reason: String, conflicts: [String]) throws(MergeQueueError) -> [QueueEntry] {
-        guard !entries.isEmpty else { return [] }
+    func reject(_ entries: [QueueEntry], reason: String, conflicts: [String], step: inout QueueStep) throws(MergeQueueError) {
+        guard !entries.isEmpty else { return }
         let rejected = try mark(entries, "reject #\(list(entries)): \(reason.prefix { $0 != "\n" })") {
             $0.state = .rejected
             $0.reason = reason
             $0.conflicts = conflicts
         }
+        step.rejected += rejected
         // The task goes back to open so its worker (or another) picks it up with the reason,
         // until it has used its attempts. Work rejected for conflicts stays with its worker
         // instead, whose agent resolves them on its branch (`ConflictRetryPolicy`).
-        let graph = try? tasks.snapshot().graph
+        guard rejected.contains(where: { $0.task != nil }), let graph = try taskGraph() else { return }
         let all = try conflicts.isEmpty ? [] : self.entries()
         for entry in rejected {
             guard let task = entry.task else { continue }
             if entry.worker != nil, ConflictRetryPolicy.resolvesOnBranch(task, entries: all, retries: configuration.conflictRetries) { continue }
-            let attempts = graph?[task]?.attempts ?? 0
-            if attempts >= configuration.maxAttempts {
-                _ = try? tasks.apply(.fail(task, reason: String("rejected by the merge queue \(attempts) times: \(reason)".prefix(3000))))
-            } else {
-                _ = try? tasks.apply(.release(task))
+            let attempts = graph[task]?.attempts ?? 0
+            let operation: GraphOperation = attempts >= configuration.maxAttempts
+                ? .fail(task, reason: String("rejected by the merge queue \(attempts) times: \(reason)".prefix(3000)))
+                : .release(task)
+            do {
+                try tasks.apply(operation)
+            } catch {
+                step.problems.append("rejected entry #\(entry.id), but could not \(attempts >= configuration.maxAttempts ? "fail" : "release") "
+                    + "task \(task.hex.prefix(8)): \(error.description)")
             }
         }
-        return rejected
     }
 
     @discardableResult

@@ -84,7 +84,7 @@ extension MergeQueue {
             $0.reason = nil
         }
         step.merged += merged
-        for entry in merged { if let task = entry.task { _ = try? tasks.apply(.complete(task)) } }
+        for entry in merged { completeTask(of: entry, step: &step) }
     }
 
     /// A held candidate still valid on `base` (same base, members still waiting at the same tips,

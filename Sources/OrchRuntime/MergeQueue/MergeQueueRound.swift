@@ -85,7 +85,7 @@ extension MergeQueue {
                     + (record.retries > 0 ? " (\(record.attempts.count) attempts)" : "")
                     + " on \(short) (git notes --ref=orch/tests show \(short))"
                     + Self.lastLines(record.logTail)
-                step.rejected += try reject(candidate.members, reason: reason, conflicts: [])
+                try reject(candidate.members, reason: reason, conflicts: [], step: &step)
             case .suspect:
                 failed = true
                 step.candidate = candidate.commit

@@ -85,6 +85,13 @@ public struct QueueStep: Sendable, Equatable {
     public var candidate: OID?
     /// Runs of the test command (a candidate whose tree was already known red needs none).
     public var testRuns = 0
+    /// Entries merged earlier whose tasks this step completed (their completion had been lost).
+    public var settled: [QueueEntry] = []
+    /// State writes that failed (a task that could not be completed, released or failed), each
+    /// with its reason; the queue itself went on.
+    public var problems: [String] = []
+    /// How `git orch queue run` starts its line for each problem (the supervisor relays them).
+    public static let problemLinePrefix = "git-orch: warning: "
 }
 
 /// What `runUntilEmpty` did.
@@ -99,4 +106,6 @@ public struct QueueRunReport: Sendable, Equatable {
     /// Why the run stopped with a green merge waiting for a checkout of the protected branch.
     public var held: String?
     public var steps: [QueueStep] = []
+    /// Every step's `problems`.
+    public var problems: [String] { steps.flatMap(\.problems) }
 }

@@ -50,7 +50,13 @@ public final class Supervisor {
     var lastQueueCheck = Date.distantPast
     /// Why the queue stopped merging (main is red), when it did.
     var queueHalted: String?
-    private var queueHeld: String?
+    var queueHeld: String?
+    /// Where the running queue runner's output starts in its log (its warnings are relayed).
+    var queueLogStart: UInt64 = 0
+    /// Tasks of merged work the last runner was started for (`MergedWorkPolicy`): not again for the same ones.
+    var unsettledAtLastRun: Set<TaskID> = []
+    /// The last failure to read the queue, said once.
+    var queueReadWarning: String?
     var lastConflictCheck = Date()
     /// Collisions already announced (first second paths), so each is said once.
     var knownConflicts: Set<String> = []
@@ -387,48 +393,6 @@ public final class Supervisor {
             sleeper.stopping = true
             sleeper.send(WorkerCommand(.stop))
         }
-    }
-
-    // MARK: The merge queue
-
-    /// Starts `git orch queue run` when finished work waits in the queue and no run is going on.
-    private func runQueueIfNeeded() {
-        guard queueRunner == nil, Date().timeIntervalSince(lastQueueCheck) > 0.5 else { return }
-        lastQueueCheck = Date()
-        guard let entries = try? MergeQueue(repository: repository).entries(), entries.contains(where: { $0.state.isActive }),
-              queueHalted == nil else { return }
-        queueRunner = spawnHelper(["queue", "run"], log: paths.logs + "/queue.log")
-    }
-
-    /// Starts `git-orch-run ARGUMENTS` in the team's process group, its output appended to `log`:
-    /// the queue runner and automatic handoffs. Returns its pid, or nil when it cannot start.
-    func spawnHelper(_ arguments: [String], log: String) -> Int32? {
-        var options = ProcessSpawner.Options()
-        options.directory = repositoryRoot
-        options.stdin = .null
-        options.stdout = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.stderr = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.processGroup = teamGroup ?? 0
-        let pid = try? ProcessSpawner.spawn(self.options.executable, arguments, options)
-        if teamGroup == nil { teamGroup = pid }
-        return pid
-    }
-
-    private func queueRunnerExited(status: Int32) {
-        queueRunner = nil
-        let queueStatus = try? MergeQueue(repository: repository).status()
-        queueHalted = queueStatus?.halted
-        var message = "merge queue run ended: \(queueStatus?.merged ?? 0) merged, \(queueStatus?.rejected ?? 0) rejected in all"
-        if let halted = queueHalted { message += "; halted: \(halted)" }
-        if let held = queueStatus?.held {
-            // The user's checkout holds a green merge: look again in a few seconds, say so once.
-            lastQueueCheck = Date().addingTimeInterval(2.5)
-            defer { queueHeld = held }
-            if held == queueHeld { return }
-            message += "; held: \(held)"
-        }
-        queueHeld = queueStatus?.held
-        emit(RuntimeEvent(.message, message: message))
     }
 
     // MARK: Events

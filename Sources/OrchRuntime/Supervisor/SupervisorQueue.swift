@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchModel
+import OrchStore
+
+/// The supervisor's merge queue: a `git orch queue run` child started when finished work waits
+/// (or when merged work's tasks are not done: `MergedWorkPolicy`), its end reported, and the
+/// state writes it could not make relayed as warnings.
+extension Supervisor {
+    /// Starts `git orch queue run` when finished work waits in the queue and no run is going on,
+    /// or when work merged earlier left its task unfinished (a runner killed between moving main
+    /// and completing the task; on a team, another machine's): the run completes those first.
+    func runQueueIfNeeded() {
+        guard queueRunner == nil, Date().timeIntervalSince(lastQueueCheck) > 0.5 else { return }
+        lastQueueCheck = Date()
+        let entries: [QueueEntry]
+        do {
+            entries = try MergeQueue(repository: repository).entries()
+        } catch {
+            warnOnce("cannot read the merge queue: \(error.description)")
+            return
+        }
+        var needed = queueHalted == nil && entries.contains { $0.state.isActive }
+        if !needed {
+            let graph: TaskGraph
+            do {
+                graph = try taskStore.snapshot().graph
+            } catch {
+                warnOnce("cannot read the task graph: \(error.description)")
+                return
+            }
+            // Only once for the same tasks: a completion the graph refuses is reported, not retried in a loop.
+            let unsettled = Set(MergedWorkPolicy.unsettled(entries: entries, graph: graph).compactMap(\.task))
+            needed = !unsettled.isEmpty && unsettled != unsettledAtLastRun
+            if needed { unsettledAtLastRun = unsettled }
+        }
+        queueReadWarning = nil
+        guard needed else { return }
+        let log = paths.logs + "/queue.log"
+        var info = stat()
+        queueLogStart = stat(log, &info) == 0 ? UInt64(info.st_size) : 0
+        queueRunner = spawnHelper(["queue", "run"], log: log)
+    }
+
+    /// Starts `git-orch-run ARGUMENTS` in the team's process group, its output appended to `log`:
+    /// the queue runner and automatic handoffs. Returns its pid, or nil when it cannot start.
+    func spawnHelper(_ arguments: [String], log: String) -> Int32? {
+        var options = ProcessSpawner.Options()
+        options.directory = repositoryRoot
+        options.stdin = .null
+        options.stdout = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.stderr = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
+        options.processGroup = teamGroup ?? 0
+        let pid = try? ProcessSpawner.spawn(self.options.executable, arguments, options)
+        if teamGroup == nil { teamGroup = pid }
+        return pid
+    }
+
+    func queueRunnerExited(status: Int32) {
+        queueRunner = nil
+        for problem in runnerWarnings() { emit(RuntimeEvent(.warning, message: "merge queue: " + problem)) }
+        let queueStatus = try? MergeQueue(repository: repository).status()
+        queueHalted = queueStatus?.halted
+        var message = "merge queue run ended: \(queueStatus?.merged ?? 0) merged, \(queueStatus?.rejected ?? 0) rejected in all"
+        if let halted = queueHalted { message += "; halted: \(halted)" }
+        if let held = queueStatus?.held {
+            // The user's checkout holds a green merge: look again in a few seconds, say so once.
+            lastQueueCheck = Date().addingTimeInterval(2.5)
+            defer { queueHeld = held }
+            if held == queueHeld { return }
+            message += "; held: \(held)"
+        }
+        queueHeld = queueStatus?.held
+        emit(RuntimeEvent(.message, message: message))
+    }
+
+    /// The lines the runner that just ended wrote about state writes it could not make.
+    private func runnerWarnings() -> [String] {
+        guard let handle = FileHandle(forReadingAtPath: paths.logs + "/queue.log") else { return [] }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: queueLogStart)) != nil, let data = try? handle.readToEnd() else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix(QueueStep.problemLinePrefix) }
+            .map { String($0.dropFirst(QueueStep.problemLinePrefix.count)) }
+    }
+
+    private func warnOnce(_ message: String) {
+        guard message != queueReadWarning else { return }
+        queueReadWarning = message
+        emit(RuntimeEvent(.warning, message: message))
+    }
+}
