@@ -67,13 +67,6 @@ extension GitOrch {
         @Argument(parsing: .allUnrecognized, help: "add BRANCH | list | run | status | remove ID") var arguments: [String] = []
     }
 
-    struct Conflicts: RunCompanionCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Predict conflicts between worker branches (and with main) by in-memory merges.", helpNames: [])
-        static let name = "conflicts"
-        @Argument(parsing: .allUnrecognized, help: "[BRANCH...] [--json]") var arguments: [String] = []
-    }
-
     struct Hooks: RunCompanionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Install the git hooks that keep main on tested commits.", helpNames: [])

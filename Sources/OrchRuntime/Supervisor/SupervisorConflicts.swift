@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 
 /// Conflict prediction while the team works: every `orch.conflictSeconds` the supervisor checks
 /// the worker branches pairwise (and each with main; pairs unchanged since the last check come
