@@ -8,6 +8,7 @@ extension GitOrch {
     /// the work is a few milliseconds, and a handover to `git-orch-run` would cost more than that.
     struct Conflicts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "conflicts",
             abstract: "Predict conflicts between every pair of worker branches (and each with main).",
             discussion: """
                 Each branch's changed paths come from one tree diff against the pair's merge base; only \
