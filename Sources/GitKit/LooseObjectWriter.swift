@@ -21,6 +21,11 @@ final class LooseObjectWriter {
     func write(_ bytes: UnsafeRawBufferPointer, type: git_object_t) throws(GitError) -> OID {
         var oid = git_oid()
         try check(git_odb_hash(&oid, bytes.baseAddress, bytes.count, type), "git_odb_hash")
+        // An object already stored loose is not written again: a state update rewrites every
+        // document of its chain, mostly unchanged, and writing one means a new file (compressed,
+        // then renamed over the old one), where asking costs one stat. (One only in a pack is
+        // written loose as before.)
+        if let exists = backend.pointee.exists, exists(backend, &oid) == 1 { return OID(oid) }
         try check(backend.pointee.write(backend, &oid, bytes.baseAddress, bytes.count, type), "git_odb_backend.write")
         return OID(oid)
     }

@@ -6,6 +6,7 @@ import OrchStore
 extension GitOrch {
     struct Claim: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "claim",
             abstract: "Claim a task for a worker; prints the claimed id.",
             discussion: """
                 With no ID, claims the best ready task (highest priority, then oldest) that fits --role. \

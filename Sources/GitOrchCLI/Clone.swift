@@ -6,6 +6,7 @@ import OrchStore
 extension GitOrch {
     struct Clone: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "clone",
             abstract: "git clone, plus the task state and the refspec that keeps it current.")
 
         @Argument(help: "The repository to clone.") var url: String

@@ -23,6 +23,7 @@ enum Companion {
 extension GitOrch {
     struct Roles: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "roles",
             abstract: "The agent roles: shipped in Roles/, added or overridden in .orch/roles/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID") var arguments: [String] = []
         func run() throws { try Companion.exec("git-orch-catalog", ["roles"] + arguments) }
@@ -30,6 +31,7 @@ extension GitOrch {
 
     struct Missions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "missions",
             abstract: "Team presets: shipped in Missions/, added or overridden in .orch/missions/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID | validate") var arguments: [String] = []
         func run() throws { try Companion.exec("git-orch-catalog", ["missions"] + arguments) }
@@ -37,6 +39,7 @@ extension GitOrch {
 
     struct Skills: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "skills",
             abstract: "The skill pool: manifests in Skills/<category>/, added or overridden in .orch/skills/.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "list | show ID | select TEXT | validate | import DIR") var arguments: [String] = []
         func run() throws { try Companion.exec("git-orch-catalog", ["skills"] + arguments) }

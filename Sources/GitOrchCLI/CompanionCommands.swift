@@ -2,6 +2,8 @@ import ArgumentParser
 
 /// Commands served by `git-orch-run` (the supervisor, its workers, the merge queue): the main
 /// binary hands the whole command line over, so help, errors and exit codes are the companion's.
+/// Each names itself in its configuration (`commandName: name`): a name left for ArgumentParser to
+/// derive from the type costs every `git-orch` start a runtime type lookup.
 protocol RunCompanionCommand: ParsableCommand {
     static var name: String { get }
     var arguments: [String] { get }
@@ -13,69 +15,64 @@ extension RunCompanionCommand {
 
 extension GitOrch {
     struct Start: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the team of agent workers.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Start the team of agent workers.", helpNames: [])
         static let name = "start"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Status: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the workers, their tasks and costs.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Show the workers, their tasks and costs.", helpNames: [])
         static let name = "status"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Stop: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the team or one worker.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Stop the team or one worker.", helpNames: [])
         static let name = "stop"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Restart: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Restart a worker with the same settings.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Restart a worker with the same settings.", helpNames: [])
         static let name = "restart"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Scale: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Grow or shrink the running team.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Grow or shrink the running team.", helpNames: [])
         static let name = "scale"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Input: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Type a line into a worker's agent terminal.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Type a line into a worker's agent terminal.", helpNames: [])
         static let name = "input"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Logs: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "A worker's terminal output, or the team's events.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "A worker's terminal output, or the team's events.", helpNames: [])
         static let name = "logs"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Msg: RunCompanionCommand {
-        static let configuration = CommandConfiguration(abstract: "Send messages between workers.", helpNames: [])
+        static let configuration = CommandConfiguration(commandName: name, abstract: "Send messages between workers.", helpNames: [])
         static let name = "msg"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
 
     struct Queue: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "The merge queue: main only moves to commits whose exact tree passed the tests.", helpNames: [])
         static let name = "queue"
         @Argument(parsing: .allUnrecognized, help: "add BRANCH | list | run | status | remove ID") var arguments: [String] = []
     }
 
-    struct Conflicts: RunCompanionCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Predict conflicts between worker branches (and with main) by in-memory merges.", helpNames: [])
-        static let name = "conflicts"
-        @Argument(parsing: .allUnrecognized, help: "[BRANCH...] [--json]") var arguments: [String] = []
-    }
-
     struct Hooks: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "Install the git hooks that keep main on tested commits.", helpNames: [])
         static let name = "hooks"
         @Argument(parsing: .allUnrecognized, help: "install | uninstall | status") var arguments: [String] = []
@@ -83,6 +80,7 @@ extension GitOrch {
 
     struct Handoff: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "Hand a worker's session over to a fresh one, or its task to another worker, with a document in git.", helpNames: [])
         static let name = "handoff"
         @Argument(parsing: .allUnrecognized, help: "NAME [--to OTHER] [--no-restart] [--continue] | list [NAME] | show ID") var arguments: [String] = []
@@ -90,6 +88,7 @@ extension GitOrch {
 
     struct Resume: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "On a clone: recreate the registered workers' worktrees and branches, and start them from their handoffs.", helpNames: [])
         static let name = "resume"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
@@ -97,6 +96,7 @@ extension GitOrch {
 
     struct Doctor: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "Check that git orch start can run here, and say what to do about each problem.", helpNames: [])
         static let name = "doctor"
         @Argument(parsing: .allUnrecognized, help: "[--agent A] [--json]") var arguments: [String] = []
@@ -104,6 +104,7 @@ extension GitOrch {
 
     struct Demo: RunCompanionCommand {
         static let configuration = CommandConfiguration(
+            commandName: name,
             abstract: "See git-orch do its whole job on a small project, with no AI account.", helpNames: [])
         static let name = "demo"
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
@@ -114,6 +115,7 @@ extension GitOrch {
     /// Served by `git-orch-dashboard` (SwiftNIO and Hummingbird stay out of the other binaries).
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dashboard",
             abstract: "Watch and steer the team in a browser: live terminals, states, costs, hand off, stop, restart.", helpNames: [])
         @Argument(parsing: .allUnrecognized, help: "[--port N]") var arguments: [String] = []
         func run() throws { try Companion.exec("git-orch-dashboard", arguments) }

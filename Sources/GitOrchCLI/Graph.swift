@@ -5,6 +5,7 @@ import OrchModel
 extension GitOrch {
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Show the task graph in dependency order, or as Graphviz with --dot.")
 
         @Flag(help: "Print Graphviz DOT (pipe to 'dot -Tsvg').")

@@ -5,6 +5,7 @@ import OrchStore
 extension GitOrch {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the task graph (refs/orch/graph) in this repository.",
             discussion: """
             Safe to run again: an existing graph is left as it is. When orch.testCommand is not set, init looks for the \

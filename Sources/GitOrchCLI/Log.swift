@@ -6,6 +6,7 @@ import OrchStore
 extension GitOrch {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Show the history of operations on the task graph, newest first.",
             discussion: "The same history as 'git log refs/orch/graph'.")
 

@@ -5,6 +5,7 @@ import OrchModel
 extension GitOrch {
     struct Ready: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ready",
             abstract: "List tasks ready to claim, best first (priority, then age).")
 
         @Option(help: "Only tasks a worker with this role may take.")

@@ -7,10 +7,12 @@ extension GitOrch {
     /// `git orch remote setup`
     struct Remote: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remote",
             abstract: "Set up a remote to carry git-orch state.", subcommands: [Setup.self])
 
         struct Setup: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "setup",
                 abstract: "Add the refs/orch/* refspec to a remote and take its state.",
                 discussion: "After this, a plain 'git fetch' keeps refs/orch-remotes/<remote>/* current, and 'git orch sync' merges it.")
             @Argument(help: "The remote (default: origin).") var remote: String?

@@ -6,6 +6,7 @@ import OrchStore
 extension GitOrch {
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Exchange task state with a remote: fetch, merge, push with a lease.",
             discussion: """
                 Fetches the remote's refs/orch/* into refs/orch-remotes/<remote>/*, merges each side's \

@@ -5,6 +5,7 @@ import OrchModel
 extension GitOrch.TaskGroup {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a task; prints its full id alone on stdout.")
 
         @Argument(help: "One line saying what to do.")

@@ -5,6 +5,7 @@ import OrchStore
 extension GitOrch.TaskGroup {
     struct Dep: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dep",
             abstract: "Make a task wait for another (refused if it would close a cycle).")
 
         @Argument(help: "The task that must wait.")

@@ -8,6 +8,7 @@ import OrchStore
 extension GitOrch.TaskGroup {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Add many tasks from JSON lines, all or nothing, as one operation.",
             discussion: """
                 One task per line: {"ref": "a", "title": "...", "body": "...", "role": "...", "priority": 0, \

@@ -5,6 +5,7 @@ import OrchModel
 extension GitOrch.TaskGroup {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tasks in dependency order.",
             discussion: "STATE is ready or blocked for open tasks, else claimed, done or failed.")
 

@@ -5,7 +5,7 @@ import OrchModel
 
 extension GitOrch.TaskGroup {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one task.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one task.")
 
         @Argument(help: "Task id or unique prefix.")
         var id: String

@@ -5,7 +5,7 @@ import OrchModel
 /// `task done`, `task fail` and `task release`: move one task to another status.
 extension GitOrch.TaskGroup {
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a task done (its dependencies must be done).")
+        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a task done (its dependencies must be done).")
 
         @Argument(help: "Task id or unique prefix.")
         var id: String
@@ -14,7 +14,7 @@ extension GitOrch.TaskGroup {
     }
 
     struct Fail: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a task failed, saying why.")
+        static let configuration = CommandConfiguration(commandName: "fail", abstract: "Mark a task failed, saying why.")
 
         @Argument(help: "Task id or unique prefix.")
         var id: String
@@ -27,6 +27,7 @@ extension GitOrch.TaskGroup {
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Put a claimed or failed task back to open so it can be claimed again.")
 
         @Argument(help: "Task id or unique prefix.")

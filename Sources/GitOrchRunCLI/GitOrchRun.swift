@@ -8,7 +8,7 @@ public struct GitOrchRun: ParsableCommand {
         abstract: "Run and control the team of agent workers.",
         subcommands: [
             Start.self, Status.self, Stop.self, Restart.self, Scale.self, Input.self, Logs.self, Msg.self, Worker.self, ScriptedAgentCommand.self,
-            Queue.self, Conflicts.self, Hooks.self, Handoff.self, Resume.self, Demo.self, Doctor.self,
+            Queue.self, Hooks.self, Handoff.self, Resume.self, Demo.self, Doctor.self,
         ]
     )
 

@@ -15,11 +15,25 @@ extension GitOrchRun {
 
         func run() throws {
             let context = try RunContext.open()
-            let status = try runtime { () throws(RuntimeError) in try TeamStatusReader.read(context: context).addingTeam(context.repository) }
+            var status = try runtime { () throws(RuntimeError) in try TeamStatusReader.read(context: context).addingTeam(context.repository) }
+            // The merge queue stops for a person in two ways: main is red, or the user's checkout holds a merge.
+            let queue: QueueStatus?
+            let queueError: String?
+            do {
+                queue = try MergeQueue(repository: context.repository).status()
+                queueError = nil
+            } catch {
+                queue = nil
+                queueError = error.description
+            }
+            if let queue, queue.halted != nil || queue.held != nil {
+                status.mergeQueue = TeamStatus.MergeQueueStop(halted: queue.halted, held: queue.held)
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 context.console.print(String(decoding: try encoder.encode(status), as: UTF8.self))
+                if let queueError { context.console.writeError("git-orch: warning: merge queue: cannot read it: \(queueError)") }
                 return
             }
             let style = Style(enabled: context.console.usesColor)
@@ -37,14 +51,9 @@ extension GitOrchRun {
             let tasks = status.tasks
             context.console.print("tasks: \(tasks.ready) ready, \(tasks.claimed) claimed, \(tasks.open) open, \(tasks.done) done, \(tasks.failed) failed")
             context.console.print(String(format: "cost: $%.4f", status.costUSD) + (status.budgetUSD.map { String(format: " of $%.2f", $0) } ?? ""))
-            // The merge queue stops for a person in two ways: main is red, or the user's checkout holds a merge.
-            do {
-                let queue = try MergeQueue(repository: context.repository).status()
-                if let halted = queue.halted { context.console.print(style.red("merge queue halted: ") + halted) }
-                if let held = queue.held { context.console.print(style.yellow("merge queue held: ") + held) }
-            } catch {
-                context.console.print(style.red("merge queue: ") + "cannot read it: \(error.description)")
-            }
+            if let halted = status.mergeQueue?.halted { context.console.print(style.red("merge queue halted: ") + halted) }
+            if let held = status.mergeQueue?.held { context.console.print(style.yellow("merge queue held: ") + held) }
+            if let queueError { context.console.print(style.red("merge queue: ") + "cannot read it: \(queueError)") }
         }
     }
 }

@@ -1,17 +1,20 @@
 import Foundation
 import GitKit
 import OrchRuntime
+import OrchStore
 
 /// Conflict prediction: worker branches on a 5,000-file repository (50 folders of 100 files),
 /// each changing three files of its own, two of them also the same line of one small file.
-/// `git orch conflicts` (the whole command, process start included) against
-/// `git merge-tree --write-tree` run pair by pair, as a script would; then the library call the
-/// supervisor makes every `orch.conflictSeconds`, first and again with its memo.
+/// `git orch conflicts` (the whole command, process start included), cold (its memo in
+/// `.git/orch/cache/conflicts.bin` deleted before each run) and warm (the memo of the run before),
+/// against `git merge-tree --write-tree` run pair by pair, as a script would; then the library
+/// call the supervisor makes every `orch.conflictSeconds`, first and again with its memo.
 enum ConflictBenchmark {
     static func run(quick: Bool) throws {
         print("## Conflict prediction: 5,000 files, one small collision\n")
-        print("| branches (pairs) | `git orch conflicts` | `git merge-tree` pair by pair | speed-up | supervisor, first check | supervisor, unchanged | merges |")
-        print("|---|---|---|---|---|---|---|")
+        print("| branches (pairs) | `git orch conflicts`, cold | warm | `git merge-tree` pair by pair | speed-up cold | speed-up warm "
+            + "| supervisor, first check | supervisor, unchanged | merges |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for workers in quick ? [8] : [8, 32] {
             try measure(workers: workers)
         }
@@ -26,13 +29,20 @@ enum ConflictBenchmark {
         let pairs = branches.count * (branches.count - 1) / 2
         let rounds = 5
 
-        var orchTimes: [Double] = []
-        var found = ""
-        for _ in 0..<rounds {
-            orchTimes.append(try seconds { found = try Shell.run(orchBinary, ["conflicts", "--json"], in: path).output })
+        let memo = path + "/.git/orch/cache/conflicts.bin"
+        var coldTimes: [Double] = []
+        var warmTimes: [Double] = []
+        for warm in [false, true] {
+            if warm { _ = try Shell.run(orchBinary, ["conflicts", "--json"], in: path) }
+            for _ in 0..<rounds {
+                if !warm { try? FileManager.default.removeItem(atPath: memo) }
+                var found = ""
+                let time = try seconds { found = try Shell.run(orchBinary, ["conflicts", "--json"], in: path).output }
+                if warm { warmTimes.append(time) } else { coldTimes.append(time) }
+                let collisions = (try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [Any])?.count ?? -1
+                guard collisions == 1 else { throw BenchError("git orch conflicts found \(collisions) collisions, expected 1: \(found)") }
+            }
         }
-        let collisions = (try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [Any])?.count ?? -1
-        guard collisions == 1 else { throw BenchError("git orch conflicts found \(collisions) collisions, expected 1: \(found)") }
 
         var gitTimes: [Double] = []
         var gitCollisions = 0
@@ -56,8 +66,9 @@ enum ConflictBenchmark {
         let merges = predictor.memo.merges
         let again = try seconds { _ = try predictor.predict(mainBranch: "main") }
 
-        let orch = median(orchTimes), git = median(gitTimes)
-        print("| \(workers) + main (\(pairs)) | \(milliseconds(orch)) | \(milliseconds(git)) | \(String(format: "%.1fx", git / orch)) "
+        let cold = median(coldTimes), warm = median(warmTimes), git = median(gitTimes)
+        print("| \(workers) + main (\(pairs)) | \(milliseconds(cold)) | \(milliseconds(warm)) | \(milliseconds(git)) "
+            + "| \(String(format: "%.1fx", git / cold)) | \(String(format: "%.1fx", git / warm)) "
             + "| \(milliseconds(first)) | \(milliseconds(again)) | \(merges) of \(pairs) |")
     }
 

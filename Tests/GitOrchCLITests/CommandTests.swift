@@ -139,6 +139,18 @@ import Testing
         }
     }
 
+    /// Every command names itself: a name ArgumentParser derives from the type costs each start
+    /// of `git-orch` a runtime lookup over every protocol conformance (a tenth of its start-up).
+    @Test func everyCommandNamesItself() {
+        var unnamed: [String] = []
+        func visit(_ command: any ParsableCommand.Type) {
+            if command.configuration.commandName == nil { unnamed.append(String(describing: command)) }
+            for child in command.configuration.subcommands { visit(child) }
+        }
+        visit(GitOrch.self)
+        #expect(unnamed.isEmpty, "give these a commandName: \(unnamed)")
+    }
+
     @Test func parsingInProcess() throws {
         #expect(throws: (any Error).self) { try GitOrch.parseAsRoot(["claim"]) }  // --worker is required
         let parsed = try GitOrch.parseAsRoot(["task", "add", "t", "--after", "ab12", "--after", "cd34", "--priority", "3"])

@@ -5,7 +5,7 @@ import OrchStore
 import OrchTestSupport
 import Testing
 
-/// `git orch queue` and `git orch conflicts` through the built binary (handed over to git-orch-run).
+/// `git orch queue` (handed over to git-orch-run) and `git orch conflicts` through the built binary.
 @Suite struct QueueCommandTests {
     private func repository() throws -> TemporaryRepository {
         let repo = try TemporaryRepository()
@@ -43,6 +43,11 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(try repo.orch("queue", "status", "--json").stdout.utf8)) as? [String: Any]
         #expect((json?["held"] as? String)?.contains("with changes to shared.txt") == true)
         #expect(try repo.orch("status").stdout.contains("merge queue held: main is checked out at "))
+        // Scripts and the dashboard read the same sentence from `status --json`.
+        let team = try JSONSerialization.jsonObject(with: Data(try repo.orch("status", "--json").stdout.utf8)) as? [String: Any]
+        let stop = team?["mergeQueue"] as? [String: Any]
+        #expect((stop?["held"] as? String) == (json?["held"] as? String), "\(team ?? [:])")
+        #expect(stop?["halted"] == nil)
         // The user reverts: the next run merges without another test, and the checkout follows.
         try repo.git("checkout", "--", "shared.txt")
         let resumed = try repo.orch("queue", "run")
@@ -51,6 +56,8 @@ import Testing
         #expect(try String(contentsOfFile: repo.directory.file("shared.txt"), encoding: .utf8) == "v2\n")
         #expect(try Run.process("/usr/bin/git", ["status", "--porcelain"], in: repo.path).stdout == "")
         #expect(!(try repo.orch("queue", "status")).stdout.contains("held"))
+        let after = try JSONSerialization.jsonObject(with: Data(try repo.orch("status", "--json").stdout.utf8)) as? [String: Any]
+        #expect(after?["mergeQueue"] == nil)
         // queue gc removes the kept test worktree.
         let gc = try repo.orch("queue", "gc")
         #expect(gc.status == 0 && gc.stdout.contains("removed 1 test worktree(s)"), "\(gc.stdout)\(gc.stderr)")

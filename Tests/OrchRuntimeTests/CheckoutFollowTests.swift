@@ -34,6 +34,44 @@ import Testing
         #expect(try fixture.repo.git("diff", "--cached", "--name-only", "main") == "")
     }
 
+    /// Candidates merged in one round move main once, straight to the last green one; each
+    /// candidate below it stays in main's first-parent history, tested on its own tree.
+    @Test func aRoundOfGreenCandidatesMovesMainAndTheCheckoutOnce() throws {
+        let fixture = try MergeQueueFixture()
+        let start = try fixture.repo.git("rev-parse", "main")
+        for name in ["a", "b"] { try fixture.branch(name, files: ["\(name).txt": "\(name)\n"]) }
+        let queue = try fixture.queue(batchSize: 1, parallelism: 2)
+        for name in ["a", "b"] { try queue.enqueue(branch: name, task: nil, worker: nil) }
+        let report = try queue.runUntilEmpty()
+        #expect(report.merged.map(\.branch) == ["a", "b"])
+        let history = try fixture.mainHistory(since: start)
+        #expect(history.count == 2)
+        for commit in history {
+            #expect(try fixture.repo.git("notes", "--ref=orch/tests", "show", commit).contains("\"passed\":true"))
+        }
+        #expect(try porcelain(fixture) == "")
+        #expect(try String(contentsOfFile: fixture.repo.directory.file("b.txt"), encoding: .utf8) == "b\n")
+    }
+
+    /// When the last green candidate of a round touches the user's edit, the ones below it still
+    /// merge: the round's single move is held, then each merge is tried on its own.
+    @Test func aHeldRoundStillMergesTheCandidatesBelowTheOverlap() throws {
+        let fixture = try MergeQueueFixture()
+        try "v1\n".write(toFile: fixture.repo.directory.file("shared.txt"), atomically: true, encoding: .utf8)
+        try fixture.repo.git("add", "shared.txt")
+        try fixture.repo.git("commit", "-q", "-m", "shared")
+        try fixture.branch("a", files: ["a.txt": "A\n"])
+        try fixture.branch("b", files: ["shared.txt": "v2\n"])
+        try "my edit\n".write(toFile: fixture.repo.directory.file("shared.txt"), atomically: true, encoding: .utf8)
+        let queue = try fixture.queue(batchSize: 1, parallelism: 2)
+        for name in ["a", "b"] { try queue.enqueue(branch: name, task: nil, worker: nil) }
+        let report = try queue.runUntilEmpty()
+        #expect(report.merged.map(\.branch) == ["a"])
+        #expect(report.held?.contains("with changes to shared.txt") == true, "\(report.held ?? "not held")")
+        #expect(try String(contentsOfFile: fixture.repo.directory.file("a.txt"), encoding: .utf8) == "A\n")
+        #expect(try porcelain(fixture) == " M shared.txt\n")
+    }
+
     @Test func anUncommittedEditToAnotherFileIsKeptAndTheCheckoutStillFollows() throws {
         let fixture = try MergeQueueFixture()
         try "mine\n".write(toFile: fixture.repo.directory.file("notes.md"), atomically: true, encoding: .utf8)

@@ -78,6 +78,20 @@ public struct TeamStatus: Codable, Sendable, Equatable {
     public var budgetUSD: Double?
     /// A team on a remote: the remote, this machine, the machines and the queue lease.
     public var team: Team?
+    /// Where the merge queue waits for a person; nil when it does not.
+    public var mergeQueue: MergeQueueStop?
+
+    /// Why the merge queue is not merging: main is red (`halted`), or a green merge waits for a
+    /// checkout of main whose local changes overlap it (`held`, the same sentence as `queue status`).
+    public struct MergeQueueStop: Codable, Sendable, Equatable {
+        public var halted: String?
+        public var held: String?
+
+        public init(halted: String?, held: String?) {
+            self.halted = halted
+            self.held = held
+        }
+    }
 
     public struct Team: Codable, Sendable, Equatable {
         public var remote: String

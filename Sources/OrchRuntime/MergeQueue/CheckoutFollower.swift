@@ -12,7 +12,8 @@ import GitKit
 /// overwrite a local change or an untracked file). The branch still moves by compare-and-swap;
 /// a lost race puts the checkouts back with the reverse read-tree.
 struct CheckoutFollower {
-    let commonDirectory: String
+    let repository: Repository
+    var commonDirectory: String { repository.commonDirectory }
     /// `refs/heads/<branch>`
     let branchRef: String
     let branchName: String
@@ -107,12 +108,14 @@ struct CheckoutFollower {
         return target.hasPrefix("/") ? target : path + "/" + target
     }
 
-    /// Paths that differ between the two commits' trees.
+    /// Paths that differ between the two commits' trees (as `git diff-tree -r --no-renames`,
+    /// in process: unchanged folders are skipped without being read).
     private func changedPaths(from old: OID, to new: OID) throws(MergeQueueError) -> Set<String> {
-        let result = try run(["--git-dir=\(commonDirectory)", "diff-tree", "-r", "--no-renames", "--name-only", "-z", old.hex, new.hex],
-                             environment: [:])
-        guard result.status == 0 else { throw .checkout("git diff-tree: \(Self.firstLine(result.errorOutput) ?? "failed")") }
-        return Set(result.output.split(separator: "\0").map(String.init))
+        do {
+            return Set(try repository.changedPaths(from: try repository.commit(old).tree, to: try repository.commit(new).tree))
+        } catch {
+            throw .git(error)
+        }
     }
 
     /// Paths with staged, unstaged or untracked (not ignored) changes in the checkout.

@@ -69,13 +69,9 @@ public final class MergeQueue {
         try storeCall { () throws(StoreError) in try store.entries() }
     }
 
-    /// Branch names reach git only as arguments, never a shell, but the queue still accepts only a
-    /// conservative set of characters so that names print and paste safely everywhere.
+    /// Refuses a branch name outside `BranchName`'s conservative set.
     public static func validate(branch: String) throws(MergeQueueError) {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/")
-        guard !branch.isEmpty, !branch.hasPrefix("-"), branch.allSatisfy({ allowed.contains($0) }),
-              Repository.isValidReferenceName("refs/heads/" + branch)
-        else { throw .invalidBranch(branch) }
+        guard BranchName.isAcceptable(branch) else { throw .invalidBranch(branch) }
     }
 
     // MARK: Status

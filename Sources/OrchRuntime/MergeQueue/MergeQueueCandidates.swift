@@ -88,9 +88,11 @@ extension MergeQueue {
             knownTrees[candidate.tree].flatMap { $0.command == command ? $0 : nil }
         }
         let toRun = candidates.indices.filter { records[$0] == nil }
-        for index in toRun {
-            let members = candidates[index].members
-            try mark(members, "test #\(list(members)) on \(candidates[index].commit.hex.prefix(12))") { $0.state = .testing; $0.attempts += 1 }
+        // One queue commit for the round's runs.
+        let testing = toRun.flatMap { candidates[$0].members }
+        if !testing.isEmpty {
+            let message = "test " + toRun.map { "#\(list(candidates[$0].members)) on \(candidates[$0].commit.hex.prefix(12))" }.joined(separator: ", ")
+            try mark(testing, message) { $0.state = .testing; $0.attempts += 1 }
         }
         if !toRun.isEmpty {
             ScratchWorktree.removeLeftovers(repository)
@@ -103,7 +105,7 @@ extension MergeQueue {
             let work = zip(toRun, lanes).map { ($0, $1.worktree, $1.environment) }
             let cpuBefore = ChildCPU.seconds()
             // The runs share nothing but the slots: no libgit2 handle is used off this thread.
-            DispatchQueue.concurrentPerform(iterations: work.count) { job in
+            LaneThreads.perform(work.count) { job in
                 outcomes.set(work[job].0, runner.run(in: work[job].1, environment: work[job].2))
             }
             withExtendedLifetime(lanes) {}

@@ -44,7 +44,7 @@ struct HeldMerge: Codable, Equatable {
 
 extension MergeQueue {
     var follower: CheckoutFollower {
-        CheckoutFollower(commonDirectory: repository.commonDirectory, branchRef: configuration.mainRef, branchName: configuration.mainBranch)
+        CheckoutFollower(repository: repository, branchRef: configuration.mainRef, branchName: configuration.mainBranch)
     }
 
     /// Moves the protected branch to a green candidate by compare-and-swap, bringing its checkouts along.

@@ -1,6 +1,7 @@
 import Foundation
 public import GitKit
 import OrchModel
+import OrchStore
 
 /// How the merge queue runs, read from git config with defaults.
 public struct MergeQueueConfiguration: Sendable, Equatable {
@@ -44,7 +45,7 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
 
     public var mainRef: String { "refs/heads/" + mainBranch }
 
-    /// `orch.mainBranch` (default: see `defaultMainBranch`), `orch.testCommand` (else
+    /// `orch.mainBranch` (default: see `ProtectedBranch`), `orch.testCommand` (else
     /// `fallbackTestCommand`, e.g. the mission's), `orch.queue.batchSize` (default: adaptive),
     /// `orch.queue.retries` (default 0), `orch.queue.timeoutSeconds` (default 0: none),
     /// `orch.queue.parallel` (default: automatic).
@@ -54,7 +55,7 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
             return value
         }
         var configuration = MergeQueueConfiguration(
-            mainBranch: string("orch.mainBranch") ?? defaultMainBranch(repository),
+            mainBranch: ProtectedBranch.name(in: repository),
             // A mission's test command reaches the queue runner through the environment.
             testCommand: string("orch.testCommand") ?? fallbackTestCommand
                 ?? ProcessInfo.processInfo.environment["GIT_ORCH_TEST_COMMAND"].flatMap { $0.isEmpty ? nil : $0 },
@@ -65,27 +66,5 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
         configuration.maxAttempts = max(1, string("orch.maxAttempts").flatMap { Int($0) } ?? 3)
         configuration.conflictRetries = max(0, string("orch.conflictRetries").flatMap { Int($0) } ?? ConflictRetryPolicy.defaultRetries)
         return configuration
-    }
-
-    /// The protected branch when `orch.mainBranch` is unset: the remote's default branch
-    /// (`refs/remotes/origin/HEAD`), else `main` or `master` when it exists, else the branch the
-    /// main repository's HEAD names. HEAD comes last because switching branches in the main
-    /// worktree must not switch which branch is protected.
-    static func defaultMainBranch(_ repository: Repository) -> String {
-        if let remote = symbolicTarget(repository.commonDirectory + "/refs/remotes/origin/HEAD", prefix: "refs/remotes/origin/"),
-           (try? repository.referenceTarget("refs/heads/" + remote)) != nil {
-            return remote
-        }
-        for name in ["main", "master"] where (try? repository.referenceTarget("refs/heads/" + name)) != nil { return name }
-        return symbolicTarget(repository.commonDirectory + "/HEAD", prefix: "refs/heads/") ?? "main"
-    }
-
-    /// The target of a symbolic ref file (`ref: refs/heads/main`) without `prefix`. Read as a file:
-    /// symbolic refs are never packed, and GitKit has no call for them.
-    private static func symbolicTarget(_ path: String, prefix: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard line.hasPrefix("ref: " + prefix) else { return nil }
-        return String(line.dropFirst(("ref: " + prefix).count))
     }
 }

@@ -52,6 +52,16 @@ extension MergeQueue {
         let passed = built.map { $0.flatMap { recordByCommit[$0.commit]?.passed } }
 
         var outcomes = QueuePlanner.settle(actual, passed: passed)
+        // Main moves once per round: from the head straight to the last green candidate of the
+        // chain (those below it were tested on their exact trees too, and stay in its history as
+        // first parents), so checkouts of main are brought along once. When that is held, or
+        // main moved, each merge is tried on its own as before.
+        let merging = outcomes.indices.filter { outcomes[$0] == .merge }
+        var movedAtOnce = false
+        if merging.count > 1, let last = built[merging[merging.count - 1]] {
+            let through = Candidate(commit: last.commit, tree: last.tree, base: base, members: merging.flatMap { built[$0]?.members ?? [] })
+            movedAtOnce = try advanceMain(to: through) == .moved
+        }
         var failed = false
         for (index, outcome) in outcomes.enumerated() {
             guard let candidate = built[index] else { continue }
@@ -59,6 +69,10 @@ extension MergeQueue {
             switch outcome {
             case .merge:
                 step.candidate = candidate.commit
+                if movedAtOnce {
+                    try settleMerged(candidate, step: &step)
+                    continue
+                }
                 switch try advanceMain(to: candidate) {
                 case .moved:
                     try settleMerged(candidate, step: &step)

@@ -26,8 +26,7 @@ extension MergeQueueError: CustomStringConvertible {
         switch self {
         case .store(let error): error.description
         case .git(let error): "git: \(error.description)"
-        case .invalidBranch(let name):
-            "branch name '\(name)' is not accepted by the merge queue: use letters, digits and . _ - / (a valid git branch name)"
+        case .invalidBranch(let name): BranchName.refusal(name)
         case .unknownBranch(let name): "no branch '\(name)' in this repository (refs/heads/\(name) is missing)"
         case .unknownEntry(let id): "no entry #\(id) in the merge queue"
         case .noTestCommand:

@@ -18,21 +18,26 @@ struct TestLane {
 extension ScratchWorktree {
     static func lanePath(_ repository: Repository, _ number: Int) -> String { root(repository) + "/lane-\(number)" }
 
-    /// Lane `number` checked out at `commit` (made when missing, reused when there).
-    static func lane(_ repository: Repository, number: Int, commit: OID, keep: [String] = []) throws(MergeQueueError) -> ScratchWorktree {
-        let path = lanePath(repository, number)
-        if let gitDirectory = CheckoutFollower.gitDirectory(ofWorktree: path) {
-            let lane = ScratchWorktree(path: path, gitDirectory: gitDirectory, commonDirectory: repository.commonDirectory)
-            // Reuse: the candidate replaces whatever the last test left; `clean` without -x keeps
-            // ignored files, which is where build caches live.
-            let checkout = try lane.git(["checkout", "-q", "--detach", "--force", commit.hex])
-            // Files copied in at setup (`keep`, orch.copyFiles) stay too.
-            let clean = checkout.status == 0 ? try lane.git(["clean", "-q", "-d", "--force"] + keep.flatMap { ["-e", $0] }) : checkout
-            if clean.status == 0 { return lane }
-            // A damaged lane (a crash mid-checkout): start it over, setup included.
-            lane.remove()
-        }
-        return try create(repository, commit: commit, at: path)
+    /// A kept lane after `reuseLane`.
+    enum Reused: Sendable {
+        case ready(ScratchWorktree)
+        case missing
+        /// Its checkout failed (a crash mid-checkout): to be removed and made again, setup included.
+        case damaged(ScratchWorktree)
+    }
+
+    /// The lane at `path`, when it exists, checked out at `commit`. Touches only that lane's
+    /// checkout and its own git directory, and no libgit2 handle, so several lanes can be reused
+    /// at once; making or removing one (`git worktree add`, `remove`) cannot.
+    static func reuseLane(at path: String, commonDirectory: String, commit: OID, keep: [String]) throws(MergeQueueError) -> Reused {
+        guard let gitDirectory = CheckoutFollower.gitDirectory(ofWorktree: path) else { return .missing }
+        let lane = ScratchWorktree(path: path, gitDirectory: gitDirectory, commonDirectory: commonDirectory)
+        // Reuse: the candidate replaces whatever the last test left; `clean` without -x keeps
+        // ignored files, which is where build caches live.
+        let checkout = try lane.git(["checkout", "-q", "--detach", "--force", commit.hex])
+        // Files copied in at setup (`keep`, orch.copyFiles) stay too.
+        let clean = checkout.status == 0 ? try lane.git(["clean", "-q", "-d", "--force"] + keep.flatMap { ["-e", $0] }) : checkout
+        return clean.status == 0 ? .ready(lane) : .damaged(lane)
     }
 
     /// Removes every lane and leftover scratch checkout; returns the paths removed.
@@ -75,13 +80,31 @@ extension MergeQueue {
         }
     }
 
-    /// One lane per commit, each checked out at its commit, prepared, with its own ports.
+    /// One lane per commit, each checked out at its commit, prepared, with its own ports. Kept
+    /// lanes are checked out all at once (each its own checkout and index); missing ones are made
+    /// one after the other, since concurrent `git worktree add`s break each other's records.
     func lanes(for commits: [OID]) throws(MergeQueueError) -> [TestLane] {
         let setup = try projectSetup()
         let paths = RuntimePaths(repository: repository)
+        let reused = LaneSlots(count: commits.count)
+        let lanePaths = commits.indices.map { ScratchWorktree.lanePath(repository, $0) }
+        let commonDirectory = repository.commonDirectory
+        let keep = setup.copyFiles
+        LaneThreads.perform(commits.count) { number in
+            reused.set(number, Result { () throws(MergeQueueError) in
+                try ScratchWorktree.reuseLane(at: lanePaths[number], commonDirectory: commonDirectory, commit: commits[number], keep: keep)
+            })
+        }
         var lanes: [TestLane] = []
         for (number, commit) in commits.enumerated() {
-            let worktree = try ScratchWorktree.lane(repository, number: number, commit: commit, keep: setup.copyFiles)
+            let worktree: ScratchWorktree
+            switch try reused.get(number).get() {
+            case .ready(let lane): worktree = lane
+            case .missing: worktree = try ScratchWorktree.create(repository, commit: commit, at: lanePaths[number])
+            case .damaged(let lane):
+                lane.remove()
+                worktree = try ScratchWorktree.create(repository, commit: commit, at: lanePaths[number])
+            }
             let slot: PortSlot
             do { slot = try PortSlot.acquire(in: paths.portSlots, owner: "queue lane \(number)") } catch { throw .setup(error.description) }
             let environment = setup.portEnvironment(slot: slot.number)
@@ -98,4 +121,13 @@ extension MergeQueue {
         }
         return lanes
     }
+}
+
+/// What concurrent lane checkouts found, one slot each.
+private final class LaneSlots: @unchecked Sendable {
+    private var slots: [Result<ScratchWorktree.Reused, MergeQueueError>]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: .success(.missing), count: count) }
+    func set(_ index: Int, _ value: Result<ScratchWorktree.Reused, MergeQueueError>) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> Result<ScratchWorktree.Reused, MergeQueueError> { lock.withLock { slots[index] } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrchModel
+import OrchStore
 
 /// Conflict prediction while the team works: every `orch.conflictSeconds` the supervisor checks
 /// the worker branches pairwise (and each with main; pairs unchanged since the last check come

@@ -1,6 +1,6 @@
 import Foundation
 import GitKit
-import OrchRuntime
+import OrchStore
 import OrchTestSupport
 import Testing
 
@@ -113,5 +113,66 @@ import Testing
         try repo.git("checkout", "-q", "main")
         #expect(try predictor.predict(mainBranch: "main") == first)
         #expect(predictor.memo.merges == merges + 2)
+    }
+
+    /// `git orch conflicts` keeps its memo on disk: a second process (here, a second load) merges
+    /// and diffs nothing it did before, answers the same, and a branch that moves costs only its pairs.
+    @Test func theMemoOnDiskSparesEveryMergeOfARepeatedRun() throws {
+        let repo = try repository()
+        try branch(repo, "orch/left", "sed -i 's/one/ONE/' a.txt")
+        try branch(repo, "orch/right", "sed -i 's/one/uno/' a.txt")
+        try branch(repo, "orch/apart", "sed -i 's/five/FIVE/' a.txt")
+        try branch(repo, "orch/elsewhere", "echo B >> b.txt")
+        let git = try repo.open()
+        func run() throws -> (ConflictPredictor.Report, ConflictMemo) {
+            let memo = ConflictMemo.load(git)
+            let live = Set(try git.references(matching: "refs/heads/*").map(\.target))
+            let report = try ConflictPredictor(repository: git, memo: memo).predict(mainBranch: "main", liveTips: live)
+            memo.save(git)
+            return (report, memo)
+        }
+        let (cold, coldMemo) = try run()
+        #expect(cold.collisions == [.init(first: "orch/left", second: "orch/right", paths: ["a.txt"])])
+        #expect(coldMemo.merges == 3 && coldMemo.diffs > 0)
+        let (warm, warmMemo) = try run()
+        #expect(warm == cold)
+        #expect(warmMemo.merges == 0 && warmMemo.diffs == 0)
+
+        // Asking about one branch keeps what the memo knows about the others.
+        let memo = ConflictMemo.load(git)
+        let live = Set(try git.references(matching: "refs/heads/*").map(\.target))
+        _ = try ConflictPredictor(repository: git, memo: memo).predict(mainBranch: "main", branches: ["orch/apart"], liveTips: live)
+        memo.save(git)
+        #expect(try run().1.merges == 0)
+
+        // One branch moves: only its pairs that meet another are merged again (left and apart).
+        try repo.git("checkout", "-q", "orch/right")
+        try "more\n".write(toFile: repo.directory.file("c.txt"), atomically: true, encoding: .utf8)
+        try repo.git("add", "c.txt")
+        try repo.git("commit", "-q", "-m", "more")
+        try repo.git("checkout", "-q", "main")
+        let (moved, movedMemo) = try run()
+        #expect(moved.collisions == cold.collisions)
+        #expect(movedMemo.merges == 2)
+    }
+
+    @Test func aDamagedMemoFileIsIgnoredAndRewritten() throws {
+        let repo = try repository()
+        try branch(repo, "orch/left", "sed -i 's/one/ONE/' a.txt")
+        try branch(repo, "orch/right", "sed -i 's/one/uno/' a.txt")
+        let git = try repo.open()
+        let first = ConflictMemo.load(git)
+        let report = try ConflictPredictor(repository: git, memo: first).predict(mainBranch: "main")
+        first.save(git)
+        var bytes = try #require(FileManager.default.contents(atPath: ConflictMemo.path(git)))
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: URL(fileURLWithPath: ConflictMemo.path(git)))
+        let damaged = ConflictMemo.load(git)
+        #expect(try ConflictPredictor(repository: git, memo: damaged).predict(mainBranch: "main") == report)
+        #expect(damaged.merges == 1)
+        damaged.save(git)
+        let again = ConflictMemo.load(git)
+        #expect(try ConflictPredictor(repository: git, memo: again).predict(mainBranch: "main") == report)
+        #expect(again.merges == 0)
     }
 }

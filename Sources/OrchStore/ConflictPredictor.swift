@@ -10,6 +10,12 @@ public import GitKit
 /// one side where the other has a folder) are merged in memory. Two branches that touch disjoint
 /// paths always merge cleanly, so the answers are those of merging every pair. Results are kept
 /// in `memo` by the pair's tips: an unchanged pair is never examined twice while the memo lives.
+/// The supervisor keeps one memo for the team's life; `git orch conflicts` keeps its memo in
+/// `.git/orch/cache/conflicts.bin` (`ConflictMemo.load`/`save`), so a repeated run merges nothing
+/// it has merged before.
+///
+/// Here in OrchStore (not the runtime) so that `git orch conflicts` runs inside the lean
+/// `git-orch` executable: a second process start would cost more than the work.
 public struct ConflictPredictor {
     public let repository: Repository
     public let memo: ConflictMemo
@@ -45,17 +51,19 @@ public struct ConflictPredictor {
 
     /// Checks every pair of `branches` (default: the worker branches) and each with `mainBranch`.
     /// Branches already merged into main, or equal to it, cannot collide and are skipped.
-    public func predict(mainBranch: String, branches: [String]? = nil) throws(GitError) -> Report {
+    /// Afterwards the memo keeps only what concerns `liveTips` (default: this call's tips and
+    /// main's); a memo kept on disk passes every local branch's tip, so that a call about a few
+    /// branches does not forget the others.
+    public func predict(mainBranch: String, branches: [String]? = nil, liveTips: Set<OID>? = nil) throws(GitError) -> Report {
         let names: [String]
         if let branches { names = branches } else { names = try workerBranches() }
         let main = try repository.referenceTarget("refs/heads/" + mainBranch)
         var tips: [(String, OID)] = []
         for name in names where name != mainBranch {
             guard let tip = try repository.referenceTarget("refs/heads/" + name) else { continue }
-            if let main, try repository.isAncestor(tip, of: main) { continue }
+            if let main, try isMerged(tip, into: main) { continue }
             tips.append((name, tip))
         }
-        memo.beginRound()
         var collisions: [Collision] = []
         if let main {
             for (name, tip) in tips {
@@ -69,7 +77,7 @@ public struct ConflictPredictor {
                 if !paths.isEmpty { collisions.append(Collision(first: name, second: other, paths: paths)) }
             }
         }
-        memo.endRound(tips: Set(tips.map(\.1) + (main.map { [$0] } ?? [])))
+        memo.forget(keeping: liveTips ?? Set(tips.map(\.1) + (main.map { [$0] } ?? [])))
         return Report(mainBranch: mainBranch, branches: tips.map(\.0), collisions: collisions)
     }
 
@@ -80,10 +88,21 @@ public struct ConflictPredictor {
         var paths: [String] = []
         if try mayConflict(ours, theirs) {
             memo.merges += 1
-            if case .conflicts(let found) = try repository.merge(ours: ours, theirs: theirs) { paths = found }
+            // Only whether it conflicts matters: the merged tree is never written.
+            let index = try repository.mergeIndex(ours: ours, theirs: theirs)
+            if index.hasConflicts { paths = try index.conflictingPaths() }
         }
         memo.setPair(key, paths)
         return paths
+    }
+
+    /// Whether `tip` is already in `main` (then it cannot collide); remembered like the pairs.
+    private func isMerged(_ tip: OID, into main: OID) throws(GitError) -> Bool {
+        let key = ConflictMemo.PairKey(ours: main, theirs: tip)
+        if let known = memo.ancestry(key) { return known }
+        let merged = try repository.isAncestor(tip, of: main)
+        memo.setAncestry(key, merged)
+        return merged
     }
 
     /// False only when the two sides provably touch disjoint paths since their one merge base.
@@ -107,7 +126,7 @@ public struct ConflictPredictor {
 }
 
 /// The files one side of a merge changed, with every folder above them.
-struct ChangedPaths: Sendable {
+struct ChangedPaths: Sendable, Equatable {
     var files: Set<String>
     var folders: Set<String>
 
@@ -134,9 +153,10 @@ struct ChangedPaths: Sendable {
 }
 
 /// What conflict prediction has worked out, kept between calls by its owner (the supervisor
-/// keeps one for the team's life): results by the pair of tips, changed paths by base and tip.
-/// Pairs not looked at in the latest round, and changes of old tips, are dropped, so it holds
-/// only current branches.
+/// keeps one for the team's life; `git orch conflicts` loads and saves one in `.git/orch/cache/`):
+/// results by the pair of tips, changed paths by base and tip, and whether a tip is in main.
+/// Each is a fact about immutable commits, so it never goes stale; what concerns tips no longer
+/// current is dropped after each prediction, so the memo holds only current branches.
 /// Not thread-safe: one owner, one thread.
 public final class ConflictMemo {
     struct PairKey: Hashable {
@@ -144,9 +164,11 @@ public final class ConflictMemo {
         var theirs: OID
     }
 
-    private var pairs: [PairKey: [String]] = [:]
-    private var changed: [PairKey: ChangedPaths] = [:]
-    private var usedPairs: Set<PairKey> = []
+    var pairs: [PairKey: [String]] = [:]
+    var changed: [PairKey: ChangedPaths] = [:]
+    var merged: [PairKey: Bool] = [:]
+    /// Whether anything was learnt or dropped since the memo was made or loaded (worth saving).
+    var modified = false
     /// In-memory merges run since this memo was made (tests and benchmarks read it).
     public internal(set) var merges = 0
     /// Tree diffs run since this memo was made.
@@ -155,14 +177,12 @@ public final class ConflictMemo {
     public init() {}
 
     func pair(_ key: PairKey) -> [String]? {
-        guard let known = pairs[key] else { return nil }
-        usedPairs.insert(key)
-        return known
+        pairs[key]
     }
 
     func setPair(_ key: PairKey, _ paths: [String]) {
         pairs[key] = paths
-        usedPairs.insert(key)
+        modified = true
     }
 
     func changes(_ key: PairKey) -> ChangedPaths? {
@@ -171,13 +191,26 @@ public final class ConflictMemo {
 
     func setChanges(_ key: PairKey, _ paths: ChangedPaths) {
         changed[key] = paths
+        modified = true
     }
 
-    func beginRound() { usedPairs = [] }
+    /// Whether `key.theirs` is an ancestor of `key.ours` (the main branch's tip).
+    func ancestry(_ key: PairKey) -> Bool? {
+        merged[key]
+    }
 
-    /// Drops the pairs not looked at this round and the changes of tips no longer current.
-    func endRound(tips: Set<OID>) {
-        pairs = pairs.filter { usedPairs.contains($0.key) }
-        changed = changed.filter { tips.contains($0.key.theirs) }
+    func setAncestry(_ key: PairKey, _ value: Bool) {
+        merged[key] = value
+        modified = true
+    }
+
+    /// Drops what concerns tips not in `live`: pairs with either tip gone, changes of a gone tip,
+    /// ancestry on a gone main.
+    func forget(keeping live: Set<OID>) {
+        let before = (pairs.count, changed.count, merged.count)
+        pairs = pairs.filter { live.contains($0.key.ours) && live.contains($0.key.theirs) }
+        changed = changed.filter { live.contains($0.key.theirs) }
+        merged = merged.filter { live.contains($0.key.ours) }
+        if before != (pairs.count, changed.count, merged.count) { modified = true }
     }
 }
