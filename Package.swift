@@ -66,7 +66,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings),
+        // The Swift runtime and FoundationEssentials linked in: loading them as shared libraries was
+        // most of the start-up of every graph command (docs/benchmarks.md, Start-up).
+        .executableTarget(
+            name: "git-orch", dependencies: ["GitOrchCLI"], swiftSettings: strictSettings,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]
+        ),
         .target(
             name: "GitOrchRunCLI",
             dependencies: [
@@ -110,12 +115,12 @@ let package = Package(
         ),
         .target(
             name: "OrchTestSupport",
-            dependencies: ["GitKit"],
+            dependencies: ["GitKit", "OrchModel"],
             path: "Tests/OrchTestSupport",
             swiftSettings: strictSettings
         ),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "OrchTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "OrchModelTests", dependencies: ["OrchModel"], swiftSettings: strictSettings),
+        .testTarget(name: "OrchModelTests", dependencies: ["OrchModel", "OrchTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "OrchCatalogTests",
             dependencies: ["OrchCatalog", "OrchModel", "OrchTestSupport"],
@@ -134,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -142,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "OrchDashboardTests",
             dependencies: [
-                "OrchDashboard", "OrchRuntime", "OrchModel", "GitKit", "OrchTestSupport", "git-orch", "git-orch-dashboard", "git-orch-run",
+                "OrchDashboard", "OrchRuntime", "OrchModel", "GitKit", "OrchTestSupport", "git-orch-dashboard", "git-orch-run",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

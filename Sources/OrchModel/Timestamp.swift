@@ -9,6 +9,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func adding(microseconds delta: Int64) -> Timestamp { Timestamp(microseconds: microseconds + delta) }
 
+    public func adding(seconds: Double) -> Timestamp { adding(microseconds: Int64((seconds * 1_000_000).rounded())) }
+
+    /// Seconds from `earlier` to this time.
+    public func seconds(since earlier: Timestamp) -> Double { Double(microseconds - earlier.microseconds) / 1_000_000 }
+
     public var description: String { iso8601 }
 
     public var iso8601: String {

@@ -43,8 +43,10 @@ public final class Supervisor {
     var teamGroup: Int32?
     var shuttingDown = false
     var shutdownDeadline: Date?
-    var quietSince: Date?
-    var lastScale = Date.distantPast
+    var quietSince: Timestamp?
+    var lastScale = Timestamp(microseconds: 0)
+    /// The rules: restarts, the breaker, stuck workers, done, autoscale (OrchModel, tested with a manual clock).
+    let policy: SupervisorPolicy
     /// The `queue run` child merging workers' finished work, while one runs.
     var queueRunner: Int32?
     var lastQueueCheck = Date.distantPast
@@ -75,6 +77,10 @@ public final class Supervisor {
         paths = RuntimePaths(repository: repository)
         self.settings = settings
         self.options = options
+        policy = SupervisorPolicy(
+            heartbeatSeconds: settings.heartbeatSeconds, missedHeartbeats: settings.missedHeartbeats, breakerFailures: settings.breakerFailures,
+            pollSeconds: settings.pollSeconds, autoscaleMax: settings.autoscaleMax, autoscaleMin: settings.autoscaleMin,
+            idleStopSeconds: settings.idleStopSeconds)
         taskStore = TaskStore(repository: repository)
         eventLog = EventLog(path: paths.events)
     }
@@ -240,7 +246,7 @@ public final class Supervisor {
         handle.commandFD = toWorker[1]
         handle.eventFD = fromWorker[0]
         handle.state = .starting
-        handle.lastHeard = Date()
+        handle.lastHeard = .now()
         handle.heardSinceSpawn = false
         handle.restartAt = nil
     }
@@ -278,7 +284,7 @@ public final class Supervisor {
     private func workerExited(_ handle: WorkerHandle, status: Int32) {
         if handle.restarting && !shuttingDown {
             handle.restarting = false
-            handle.restartAt = Date()
+            handle.restartAt = .now()
             return
         }
         if handle.stopping || shuttingDown {
@@ -294,12 +300,10 @@ public final class Supervisor {
         handle.state = .crashed
         emit(RuntimeEvent(.workerCrashed, worker: handle.record.name, state: WorkerState.crashed.rawValue,
                           message: "exited with status \(status)"))
-        if handle.crashesInARow >= settings.breakerFailures {
-            markOffline(handle, "crashed \(handle.crashesInARow) times in a row")
-            return
+        switch policy.afterCrash(crashesInARow: handle.crashesInARow, now: .now()) {
+        case .offline(let reason): markOffline(handle, reason)
+        case .restart(let at): handle.restartAt = at
         }
-        let delay = min(30, pow(2, Double(handle.crashesInARow - 1)))
-        handle.restartAt = Date().addingTimeInterval(delay)
     }
 
     func markOffline(_ handle: WorkerHandle, _ reason: String) {
@@ -322,7 +326,7 @@ public final class Supervisor {
     // MARK: Periodic checks
 
     private func tick() {
-        let now = Date()
+        let now = Timestamp.now()
         for handle in handles {
             if let at = handle.restartAt, now >= at, !shuttingDown {
                 handle.restarts += 1
@@ -330,10 +334,8 @@ public final class Supervisor {
                 spawn(handle)
             }
             // A live worker that stopped sending heartbeats is stuck: kill it; the exit restarts it.
-            // Start-up (a worktree to create, the catalog to load) gets at least a minute.
-            let allowed = settings.heartbeatSeconds * Double(settings.missedHeartbeats) + 1
             if let pid = handle.pid, !handle.stopping,
-               now.timeIntervalSince(handle.lastHeard) > (handle.heardSinceSpawn ? allowed : max(60, allowed)) {
+               policy.isStuck(lastHeard: handle.lastHeard, heardSinceSpawn: handle.heardSinceSpawn, now: now) {
                 emit(RuntimeEvent(.warning, worker: handle.record.name, message: "missed \(settings.missedHeartbeats) heartbeats; restarting"))
                 handle.lastHeard = now
                 killAgent(of: handle)
@@ -346,23 +348,24 @@ public final class Supervisor {
         refreshConflictsIfDue()
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
             guard let graph = try? taskStore.snapshot().graph else { return }
-            if options.untilDone { checkDone(graph) }
-            autoscale(graph)
+            if options.untilDone { checkDone(graph, now: now) }
+            autoscale(graph, now: now)
         }
     }
 
     /// Finished when no task is claimed and every worker has been idle (or paused, or offline)
     /// for a moment: then nothing more will happen without a person.
-    private func checkDone(_ graph: TaskGraph) {
+    private func checkDone(_ graph: TaskGraph, now: Timestamp) {
         // Work waiting in a halted queue (main is red) will not move without a person.
         let stuck: Set<TaskID> = queueHalted == nil ? [] : Set(((try? MergeQueue(repository: repository).entries()) ?? []).filter { $0.state.isActive }.compactMap(\.task))
         let claimed = graph.tasks.values.contains { $0.status == .claimed && !stuck.contains($0.id) }
-        let quiet = !claimed && queueRunner == nil && handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
-        guard quiet else { quietSince = nil; return }
-        let since = quietSince ?? Date()
-        quietSince = since
+        let quiet = handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
         let ready = graph.readyTasks()
-        guard ready.isEmpty || Date().timeIntervalSince(since) > max(3, settings.pollSeconds * 3) else { return }
+        let moment = SupervisorPolicy.TeamMoment(workClaimed: claimed, queueRunning: queueRunner != nil, workersQuiet: quiet, readyTasks: ready.count)
+        if case .notYet(let since) = policy.settled(moment, quietSince: quietSince, now: now) {
+            quietSince = since
+            return
+        }
         let done = graph.tasks.values.filter { $0.status == .done }.count
         let failed = graph.tasks.values.filter { $0.status == .failed }.count
         let left = graph.count - done - failed
@@ -377,19 +380,23 @@ public final class Supervisor {
         beginShutdown(status: done == graph.count ? 0 : 1)
     }
 
-    private func autoscale(_ graph: TaskGraph) {
-        guard Date().timeIntervalSince(lastScale) > 2 else { return }
+    private func autoscale(_ graph: TaskGraph, now: Timestamp) {
         let live = handles.filter { $0.isLive && !$0.stopping }
-        let idle = live.filter { $0.state == .idle }
-        if let max = settings.autoscaleMax, live.count < max, graph.readyTasks().count > idle.count + live.filter({ $0.state == .starting }).count {
-            lastScale = Date()
-            _ = try? scale(to: live.count + 1)
-            return
+        let workers = live.map {
+            SupervisorPolicy.LiveWorker(name: $0.record.name, starting: $0.state == .starting, idleSince: $0.state == .idle ? $0.idleSince ?? now : nil)
         }
-        if let seconds = settings.idleStopSeconds, live.count > settings.autoscaleMin,
-           let sleeper = idle.last(where: { ($0.idleSince.map { Date().timeIntervalSince($0) } ?? 0) > seconds }) {
-            lastScale = Date()
-            emit(RuntimeEvent(.workerScaled, worker: sleeper.record.name, message: "idle for \(Int(seconds)) s; stopping"))
+        switch policy.scale(live: workers, readyTasks: graph.readyTasks().count, lastChange: lastScale, now: now) {
+        case .keep:
+            return
+        case .grow:
+            lastScale = now
+            do { _ = try scale(to: live.count + 1) } catch {
+                emit(RuntimeEvent(.warning, message: "autoscale: could not add a worker: \(error.description)"))
+            }
+        case .stop(let name, let seconds):
+            guard let sleeper = live.first(where: { $0.record.name == name }) else { return }
+            lastScale = now
+            emit(RuntimeEvent(.workerScaled, worker: name, message: "idle for \(Int(seconds)) s; stopping"))
             sleeper.stopping = true
             sleeper.send(WorkerCommand(.stop))
         }

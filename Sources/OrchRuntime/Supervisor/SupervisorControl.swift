@@ -75,7 +75,7 @@ extension Supervisor {
                 handle.send(WorkerCommand(.stop))
             } else {
                 handle.stopping = false
-                handle.restartAt = Date()
+                handle.restartAt = .now()
             }
             return ControlResponse(ok: true, message: "restarting \(handle.record.name)")
         case .scale:

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchStore
 import OrchModel
 
 /// The supervisor's view of one worker process: its pipes, what it last said, and its record.
@@ -17,7 +18,7 @@ final class WorkerHandle {
     var state: WorkerState = .starting
     var task: String?
     var taskTitle: String?
-    var lastHeard = Date()
+    var lastHeard = Timestamp.now()
     /// Whether the worker has said anything since it was spawned (start-up gets a longer grace).
     var heardSinceSpawn = false
     var tasksDone = 0
@@ -34,8 +35,8 @@ final class WorkerHandle {
     var retiring = false
     /// `restart` asked: start again as soon as it has stopped.
     var restarting = false
-    var restartAt: Date?
-    var idleSince: Date?
+    var restartAt: Timestamp?
+    var idleSince: Timestamp?
 
     init(record: WorkerRecord) { self.record = record }
 
@@ -72,11 +73,11 @@ final class WorkerHandle {
 
     /// Follows what the worker reports.
     func apply(_ event: RuntimeEvent) {
-        lastHeard = Date()
+        lastHeard = Timestamp.now()
         heardSinceSpawn = true
         if let state = event.state.flatMap(WorkerState.init(rawValue:)) {
             self.state = state
-            idleSince = state == .idle ? (idleSince ?? Date()) : nil
+            idleSince = state == .idle ? (idleSince ?? lastHeard) : nil
         }
         switch event.type {
         case .taskClaimed, .taskResumed:

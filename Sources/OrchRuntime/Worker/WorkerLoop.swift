@@ -34,7 +34,13 @@ public final class WorkerLoop {
     /// Set when the agent's environment is broken: the worker goes offline with this reason.
     private var offlineReason: String?
     private var queueHandoff: QueueHandoff { QueueHandoff(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
-    private lazy var handoffTrigger = HandoffTrigger(settings: settings, contextWindow: preset.contextWindow)
+    /// Budgets and handoff triggers (OrchModel).
+    private var policy: WorkerPolicy {
+        WorkerPolicy(worker: record.name, workerBudgetUSD: record.budgetUSD, teamBudgetUSD: settings.teamBudgetUSD,
+                     handoffContextPercent: settings.handoffContextPercent, handoffAfterTasks: settings.handoffAfterTasks,
+                     presetContextWindow: preset.contextWindow)
+    }
+    private lazy var handoffTrigger = HandoffTrigger(policy: policy)
 
     public init(record: WorkerRecord, preset: AgentPreset, settings: RuntimeSettings, repository: Repository,
                 catalog: Catalog, mainBranch: String) throws(RuntimeError) {
@@ -167,16 +173,15 @@ public final class WorkerLoop {
     }
 
     /// Why this worker may not start another agent run (its budget or the team's is spent), or nil.
+    /// A ledger that cannot be read leaves the spending unknown: the worker pauses with that reason
+    /// rather than spend past a budget it cannot check.
     private func budgetReached() -> String? {
-        guard record.budgetUSD != nil || settings.teamBudgetUSD != nil else { return nil }
-        guard let summary = try? Ledger(repository: repository).summary() else { return nil }
-        if let budget = record.budgetUSD, (summary.byWorker[record.name]?.costUSD ?? 0) >= budget {
-            return "worker budget of $\(budget) reached"
+        guard policy.hasBudget else { return nil }
+        do {
+            return policy.budgetReached(try Ledger(repository: repository).summary())
+        } catch {
+            return "budget unknown: \(StateRefs.ledger) cannot be read (\(error.description))"
         }
-        if let budget = settings.teamBudgetUSD, summary.total.costUSD >= budget {
-            return "team budget of $\(budget) reached"
-        }
-        return nil
     }
 
     /// Whether the budget stops this worker; says so once per pause.
