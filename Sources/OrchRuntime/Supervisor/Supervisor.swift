@@ -56,7 +56,7 @@ public final class Supervisor {
     /// Where the running queue runner's output starts in its log (its warnings are relayed).
     var queueLogStart: UInt64 = 0
     /// Tasks of merged work the last runner was started for (`MergedWorkPolicy`): not again for the same ones.
-    var unsettledAtLastRun: Set<TaskID> = []
+    var unsettledAtLastRun: (tasks: Set<TaskID>, at: Date) = ([], .distantPast)
     /// The last failure to read the queue, said once.
     var queueReadWarning: String?
     var lastConflictCheck = Date()

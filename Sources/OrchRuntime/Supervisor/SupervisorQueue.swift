@@ -31,10 +31,11 @@ extension Supervisor {
                 warnOnce("cannot read the task graph: \(error.description)")
                 return
             }
-            // Only once for the same tasks: a completion the graph refuses is reported, not retried in a loop.
+            // The same tasks again only after a while: a completion the graph refuses is reported,
+            // not retried in a loop; one that failed for a passing reason (the remote) is retried.
             let unsettled = Set(MergedWorkPolicy.unsettled(entries: entries, graph: graph).compactMap(\.task))
-            needed = !unsettled.isEmpty && unsettled != unsettledAtLastRun
-            if needed { unsettledAtLastRun = unsettled }
+            needed = !unsettled.isEmpty && (unsettled != unsettledAtLastRun.tasks || Date().timeIntervalSince(unsettledAtLastRun.at) > 30)
+            if needed { unsettledAtLastRun = (unsettled, Date()) }
         }
         queueReadWarning = nil
         guard needed else { return }

@@ -14,7 +14,7 @@ import OrchStore
 ///   when the team has a merge queue, the queue lease asked for or renewed;
 /// - a machine whose heartbeat is older than `leaseSeconds` is gone: the tasks its workers held go
 ///   back to ready (their pushed branches stay for the next attempt), except work already queued,
-///   which the lease holder's queue runner merges.
+///   which the lease holder's queue runner merges, or merged, whose tasks it completes.
 /// On stop: a last sync, the lease given back, the machine marked stopped.
 final class TeamSync: @unchecked Sendable {
     struct Settings: Sendable {
@@ -176,9 +176,12 @@ final class TeamSync: @unchecked Sendable {
         let orphaned = Set(records.filter { record in record.machine.map { goneNames.contains($0) } ?? false }.map(\.name))
         guard !orphaned.isEmpty else { return }
         let graph = try store { () throws(StoreError) in try taskStore.snapshot() }.graph
-        // Work already in the queue stays claimed: the lease holder's runner merges it.
-        let queued = try store { () throws(StoreError) in try QueueStore(repository: repository).entries() }
-            .filter { $0.state.isActive }.compactMap(\.task)
+        // Work already in the queue stays claimed: the lease holder's runner merges it. So does
+        // work already merged whose completion was lost (its runner died): the runner completes it
+        // (`MergedWorkPolicy`), where a release would run its agent again for nothing.
+        let entries = try store { () throws(StoreError) in try QueueStore(repository: repository).entries() }
+        let queued = Set(entries.filter { $0.state.isActive }.compactMap(\.task))
+            .union(MergedWorkPolicy.unsettled(entries: entries, graph: graph).compactMap(\.task))
         for task in graph.tasks.values where task.status == .claimed && orphaned.contains(task.assignee ?? "") && !queued.contains(task.id) {
             try store { () throws(StoreError) in _ = try taskStore.apply(.release(task.id)) }
             let owner = records.first { $0.name == task.assignee }?.machine ?? "?"
