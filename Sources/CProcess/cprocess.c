@@ -46,3 +46,7 @@ int orch_connect_unix(const char *path) {
     if (connect(fd, (struct sockaddr *)&address, sizeof(address)) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
     return fd;
 }
+
+int orch_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}

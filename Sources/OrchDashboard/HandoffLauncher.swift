@@ -2,6 +2,7 @@
 import Glibc
 #endif
 public import Foundation
+import OrchRuntime
 
 /// How a hand-off ended.
 public struct HandoffOutcome: Sendable, Equatable {
@@ -40,43 +41,62 @@ public struct CommandHandoff: HandoffLauncher {
         return FileManager.default.isExecutableFile(atPath: sibling) ? [sibling, "handoff"] : ["git", "orch", "handoff"]
     }
 
+    /// Started with the runtime's own spawner (no shell, signals reset); its output is read on threads
+    /// of their own and its exit awaited off the async executor.
     public func handoff(_ worker: String, progress: @escaping @Sendable (String) async -> Void) async -> HandoffOutcome {
-        let process = Process()
-        let executable = command[0].contains("/") ? command[0] : Self.which(command[0]) ?? command[0]
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(command.dropFirst()) + [worker]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            return HandoffOutcome(ok: false, message: "cannot start \(command.joined(separator: " ")): \(error.localizedDescription)")
+        let output: (read: Int32, write: Int32), errors: (read: Int32, write: Int32), pid: Int32
+        do {
+            output = try ProcessSpawner.pipe()
+            do { errors = try ProcessSpawner.pipe() } catch { close(output.read); close(output.write); throw error }
+        } catch {
+            return HandoffOutcome(ok: false, message: "cannot start \(command.joined(separator: " ")): \(error)")
         }
+        var options = ProcessSpawner.Options()
+        options.directory = directory
+        options.stdin = .null
+        options.stdout = .descriptor(output.write)
+        options.stderr = .descriptor(errors.write)
+        do {
+            pid = try ProcessSpawner.spawn(command[0], Array(command.dropFirst()) + [worker], options)
+        } catch {
+            [output.read, output.write, errors.read, errors.write].forEach { close($0) }
+            return HandoffOutcome(ok: false, message: error.description)
+        }
+        close(output.write)
+        close(errors.write)
+        let stderrText = Self.collect(errors.read)
         var plain: [String] = []
-        for await line in Self.lines(output.fileHandleForReading) {
+        for await line in Self.lines(output.read) {
             if EventTag.parse(line)?.type != nil { await progress(line) } else if !line.isEmpty { plain.append(line) }
         }
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus == 0 {
+        let status = await Self.exitStatus(of: pid)
+        let stderr = await stderrText.value
+        if status == 0 {
             return HandoffOutcome(ok: true, message: "\(worker) handed off" + (plain.last.map { ": \($0)" } ?? ""))
         }
-        let reason = stderr.split(separator: "\n").last.map(String.init) ?? plain.last ?? "exit status \(process.terminationStatus)"
+        let reason = stderr.split(separator: "\n").last.map(String.init) ?? plain.last ?? "exit status \(status)"
         return HandoffOutcome(ok: false, message: reason)
     }
 
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// The child's exit status, waited for on a thread (waitpid blocks).
+    static func exitStatus(of pid: Int32) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: ProcessSpawner.wait(pid, block: true) ?? 128) }
+        }
     }
 
-    /// The lines of a pipe, read on a thread of their own.
-    static func lines(_ handle: FileHandle) -> AsyncStream<String> {
+    /// Everything written to `fd` until its end, read on a thread; closes it.
+    static func collect(_ fd: Int32) -> _Concurrency.Task<String, Never> {
+        let lines = Self.lines(fd)
+        return _Concurrency.Task { await lines.reduce(into: "") { $0 += $1 + "\n" } }
+    }
+
+    /// The lines of a pipe, read on a thread of their own; closes it at its end.
+    static func lines(_ fd: Int32) -> AsyncStream<String> {
         AsyncStream { continuation in
             Thread.detachNewThread {
-                ControlLine.readLines(handle.fileDescriptor) { continuation.yield($0) }
+                ControlLine.readLines(fd) { continuation.yield($0) }
+                close(fd)
                 continuation.finish()
             }
         }

@@ -27,4 +27,7 @@ int orch_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const 
 /* A connected, close-on-exec Unix stream socket to `path` (its length checked: sun_path is short),
    or -1 with errno set. */
 int orch_connect_unix(const char *path);
+
+/* pipe2(O_CLOEXEC): both ends close on exec, made in one step (Glibc hides pipe2 from Swift). */
+int orch_pipe_cloexec(int fds[2]);
 #endif

@@ -103,6 +103,14 @@ public enum ProcessSpawner {
         (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
+    /// A pipe whose both ends close on exec, made in one step so that a child another thread
+    /// spawns meanwhile inherits neither end.
+    public static func pipe() throws(SpawnError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard orch_pipe_cloexec(&ends) == 0 else { throw SpawnError(executable: "pipe", code: errno) }
+        return (ends[0], ends[1])
+    }
+
     /// Whether a process with this pid exists (and is not a zombie we could reap).
     public static func isAlive(_ pid: Int32) -> Bool { pid > 0 && kill(pid, 0) == 0 }
 }
