@@ -33,7 +33,7 @@ public final class WorkerLoop {
     private var failurePolicy = AgentFailurePolicy()
     /// Set when the agent's environment is broken: the worker goes offline with this reason.
     private var offlineReason: String?
-    private var queueHandoff: QueueHandoff { QueueHandoff(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
+    private var queueLink: QueueLink { QueueLink(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
     /// Budgets and handoff triggers (OrchModel).
     private var policy: WorkerPolicy {
         WorkerPolicy(worker: record.name, workerBudgetUSD: record.budgetUSD, teamBudgetUSD: settings.teamBudgetUSD,
@@ -93,7 +93,7 @@ public final class WorkerLoop {
             if settings.mergeQueue {
                 // One piece of work in the queue at a time per worker: the next task starts from
                 // main with that work merged, or from main again when it was rejected.
-                if !queueHandoff.queuedTasks().isEmpty {
+                if !queueLink.queuedTasks().isEmpty {
                     idle(seconds: settings.pollSeconds)
                     continue
                 }
@@ -137,7 +137,7 @@ public final class WorkerLoop {
         let tips = (main: try? repository.referenceTarget("refs/heads/" + mainBranch), head: try? repository.referenceTarget("refs/heads/" + record.branch))
         if let last = lastCatchUp, last.main == tips.main, last.head == tips.head { return }
         do {
-            for (id, reason) in try queueHandoff.catchUp() {
+            for (id, reason) in try queueLink.catchUp() {
                 rememberFailure(of: id, "the merge queue rejected the previous attempt: \(reason)")
             }
             lastCatchUp = tips
@@ -149,7 +149,7 @@ public final class WorkerLoop {
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
-        let queued = settings.mergeQueue ? queueHandoff.handedOverTasks() : []
+        let queued = settings.mergeQueue ? queueLink.handedOverTasks() : []
         if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name && !queued.contains($0.id) })
             .min(by: TaskGraph.claimOrder) {
             channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
@@ -296,9 +296,9 @@ public final class WorkerLoop {
         if succeeded {
             do {
                 try commitWork(of: task, message: "task \(task.id.hex.prefix(8)): \(task.title)")
-                if settings.mergeQueue, try queueHandoff.hasUnmergedWork() {
+                if settings.mergeQueue, try queueLink.hasUnmergedWork() {
                     // The task completes when the queue merges its work into main.
-                    let entry = try queueHandoff.enqueue(task)
+                    let entry = try queueLink.enqueue(task)
                     channel.send(RuntimeEvent(.taskQueued, task: task.id, title: task.title, state: WorkerState.idle.rawValue,
                                               message: "merge queue entry #\(entry.id)"))
                     return

@@ -5,7 +5,7 @@ import OrchModel
 /// A worker's side of the merge queue: finished work is enqueued (the task completes when the
 /// queue merges it), and before each task the branch catches up with main, with rejected work
 /// set aside under `refs/orch-rejected/` rather than dropped.
-struct QueueHandoff {
+struct QueueLink {
     let repository: Repository
     let record: WorkerRecord
     let worktree: String
