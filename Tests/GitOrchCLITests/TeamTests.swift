@@ -180,4 +180,30 @@ struct TeamFixture {
         #expect(team.agents.runs().filter { ($0["prompt"] as? String)?.contains("compiler exploded") == true }.count == 3)
         #expect(try team.workers().first?["state"] as? String == "stopped")
     }
+
+    /// A damaged ledger leaves the spending unknown: a budgeted worker pauses and says why,
+    /// rather than treat the budget as switched off and spend past it.
+    @Test func aDamagedLedgerPausesABudgetedWorkerWithTheReason() throws {
+        let team = try TeamFixture()
+        try team.importTasks([["title": "paid", "body": "@fake cost 0.01\n@fake write paid.txt x"]])
+        let blob = try Run.git(["hash-object", "-w", "--stdin"], in: team.repo.path, input: Data("{not json".utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let runs = try Run.git(["mktree"], in: team.repo.path, input: Data("100644 blob \(blob)\t1-w.json\n".utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let root = try Run.git(["mktree"], in: team.repo.path, input: Data("040000 tree \(runs)\tsome-task\n".utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let top = try Run.git(["mktree"], in: team.repo.path, input: Data("040000 tree \(root)\truns\n".utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try team.repo.git("commit-tree", top, "-m", "damaged").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try team.repo.git("update-ref", "refs/orch/ledger", commit)
+
+        let run = try team.orch("start", "--workers", "1", "--budget", "5", "--until-done")
+        #expect(run.status == 1, "a paused run leaves work undone: \(run.stdout)\(run.stderr)")
+        let paused = team.events("budget-reached")
+        #expect(paused.count == 1)
+        let reason = paused.first?["message"] as? String ?? ""
+        #expect(reason.contains("budget unknown") && reason.contains("refs/orch/ledger"), "\(reason)")
+        #expect(team.agents.runs().isEmpty, "no agent runs while the spending is unknown")
+        #expect(try team.taskStates()["paid"] != "done")
+    }
 }
