@@ -39,9 +39,14 @@ public enum Sandbox {
                                    gitDirectory: String, privateHome: String) -> [String]? {
         guard case .success(let bwrap) = probe else { return nil }
         let environment = ProcessInfo.processInfo.environment
+        // As a worker does: the program's own folder is shown too (an agent under the hidden home).
+        var programs = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        if executable.hasPrefix("/") {
+            programs.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path)
+        }
         let command = BubblewrapCommand(
             bwrap: bwrap, identity: .current, home: environment["HOME"], privateHome: privateHome, agentPaths: [],
-            programDirectories: (environment["PATH"] ?? "").split(separator: ":").map(String.init),
+            programDirectories: programs,
             repositoryRoot: repositoryRoot, gitDirectory: gitDirectory, masked: [gitDirectory + "/orch/run"],
             readOnlyFiles: [], sockets: [], worktree: worktree)
         return command.arguments(executable: executable, arguments)
