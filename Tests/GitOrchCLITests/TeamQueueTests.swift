@@ -40,6 +40,29 @@ import Testing
                 "\(failure ?? "-")")
     }
 
+    /// The event stream says when the queue's merges complete tasks (the workers only queue them),
+    /// and when each agent run ended: what the dashboard, `logs` and orch-bench read.
+    @Test func theEventStreamSaysWhenTheQueueCompletesATaskAndWhenEachAgentExited() throws {
+        let team = try TeamFixture()
+        try team.repo.git("config", "orch.testCommand", "true")
+        try team.importTasks((0..<3).map { ["title": "note \($0)", "body": "@fake write n\($0).txt \($0)"] })
+        let run = try team.start("--workers", "2", "--until-done")
+        #expect(run.wait(timeout: 120) == 0, "\(run.text)")
+        let list = try JSONSerialization.jsonObject(with: Data(try team.orch("task", "list", "--json").stdout.utf8)) as! [[String: Any]]
+        let ids = Set(list.compactMap { $0["id"] as? String })
+        let done = team.events("task-done")
+        #expect(Set(done.compactMap { $0["task"] as? String }) == ids && done.count == 3, "\(done)")
+        #expect(done.allSatisfy { ($0["message"] as? String)?.contains("by the queue") == true && $0["worker"] != nil })
+        // Each task-done comes after its task-queued, at the merge's time.
+        for event in done {
+            let queued = team.events("task-queued").first { $0["task"] as? String == event["task"] as? String }
+            #expect((queued?["time"] as? String ?? "~") <= (event["time"] as? String ?? ""), "\(event)")
+        }
+        let exited = team.events("agent-exited")
+        #expect(exited.count == team.events("agent-started").count && exited.count == 3)
+        #expect(exited.allSatisfy { $0["message"] as? String == "exit status 0" })
+    }
+
     private func mergedCount(_ team: TeamFixture) throws -> Int {
         Int(try team.repo.git("rev-list", "--first-parent", "--count", "main"))! - 1
     }

@@ -351,7 +351,9 @@ function handle(message) {
         pane.rounds = message.type === 'task-claimed' ? 0 : pane.rounds;
         pane.worker.task = message.task; pane.worker.taskTitle = message.title;
       }
-      if (message.type === 'task-done' || message.type === 'task-released' || message.type === 'task-failed') pane.worker.task = null;
+      // The queue's task-done for earlier work must not clear the task the worker runs now.
+      const settled = message.type === 'task-done' || message.type === 'task-released' || message.type === 'task-failed';
+      if (settled && (!message.task || pane.worker.task === message.task)) pane.worker.task = null;
       if (message.state) pane.worker.state = message.state;
       if (message.type === 'worker-crashed') { pane.worker.state = 'crashed'; pane.worker.reason = message.message; }
       if (message.type === 'worker-offline') { pane.worker.state = 'offline'; pane.worker.reason = message.message; }

@@ -58,7 +58,10 @@ public final class Supervisor {
     /// Tasks of merged work the last runner was started for (`MergedWorkPolicy`): not again for the same ones.
     var unsettledAtLastRun: (tasks: Set<TaskID>, at: Date) = ([], .distantPast)
     /// The last failure to read the queue, said once.
-    var queueReadWarning: String?
+    var lastStateWarning: String?
+    /// Queue entries whose merge was announced as task-done (nil until the queue was first read:
+    /// merges from before this supervisor are not news).
+    var announcedMerges: Set<Int>?
     var lastConflictCheck = Date()
     /// Collisions already announced (first second paths), so each is said once.
     var knownConflicts: Set<String> = []
@@ -226,19 +229,21 @@ public final class Supervisor {
         handle.confinement = confinement.description
         // A budget from the mission (not from git config) reaches the workers this way.
         if let budget = settings.teamBudgetUSD { options.environment["GIT_ORCH_TEAM_BUDGET"] = String(budget) }
-        var pid: Int32?
+        var spawned: Result<Int32, SpawnError>
         do {
-            pid = try ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options)
+            spawned = .success(try ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options))
         } catch {
             // The team's group is gone with its last member: start a new one.
             options.processGroup = 0
-            pid = try? ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options)
+            do { spawned = .success(try ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options)) } catch {
+                spawned = .failure(error)
+            }
         }
         close(toWorker[0])
         close(fromWorker[1])
-        guard let pid else {
+        guard case .success(let pid) = spawned else {
             close(toWorker[1]); close(fromWorker[0])
-            markOffline(handle, "cannot start \(self.options.executable)")
+            if case .failure(let error) = spawned { markOffline(handle, error.description) }
             return
         }
         if options.processGroup == 0 { teamGroup = pid }
@@ -347,7 +352,11 @@ public final class Supervisor {
         if settings.mergeQueue && teamSync?.holdsLease ?? true { runQueueIfNeeded() }
         refreshConflictsIfDue()
         if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
-            guard let graph = try? taskStore.snapshot().graph else { return }
+            let graph: TaskGraph
+            do { graph = try taskStore.snapshot().graph } catch {
+                warnOnce("cannot read the task graph: \(error.description)")
+                return
+            }
             if options.untilDone { checkDone(graph, now: now) }
             autoscale(graph, now: now)
         }
@@ -357,7 +366,14 @@ public final class Supervisor {
     /// for a moment: then nothing more will happen without a person.
     private func checkDone(_ graph: TaskGraph, now: Timestamp) {
         // Work waiting in a halted queue (main is red) will not move without a person.
-        let stuck: Set<TaskID> = queueHalted == nil ? [] : Set(((try? MergeQueue(repository: repository).entries()) ?? []).filter { $0.state.isActive }.compactMap(\.task))
+        var stuck: Set<TaskID> = []
+        if queueHalted != nil {
+            do { stuck = Set(try MergeQueue(repository: repository).entries().filter { $0.state.isActive }.compactMap(\.task)) } catch {
+                // Unknown: not settled yet (the next tick looks again).
+                warnOnce("cannot read the merge queue: \(error.description)")
+                return
+            }
+        }
         let claimed = graph.tasks.values.contains { $0.status == .claimed && !stuck.contains($0.id) }
         let quiet = handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
         let ready = graph.readyTasks()

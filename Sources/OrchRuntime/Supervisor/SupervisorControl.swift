@@ -172,14 +172,22 @@ extension Supervisor {
     func retire(_ handle: WorkerHandle) {
         var record = handle.record
         record.retired = true
-        try? WorkerRegistry(repository: repository).save([record], message: "retire \(record.name)")
+        do { try WorkerRegistry(repository: repository).save([record], message: "retire \(record.name)") } catch {
+            emit(RuntimeEvent(.warning, worker: record.name, message: "could not record \(record.name) as retired: \(error.description)"))
+        }
         handles.removeAll { $0 === handle }
     }
 
     /// The team as `status` shows it.
     func status() -> TeamStatus {
-        let summary = try? Ledger(repository: repository).summary()
-        let tasks = (try? taskStore.snapshot().graph).map(TeamStatus.Tasks.init) ?? TeamStatus.Tasks()
+        var summary: LedgerSummary?
+        do { summary = try Ledger(repository: repository).summary() } catch {
+            warnOnce("costs unknown: \(error.description)")
+        }
+        var tasks = TeamStatus.Tasks()
+        do { tasks = TeamStatus.Tasks(try taskStore.snapshot().graph) } catch {
+            warnOnce("cannot read the task graph: \(error.description)")
+        }
         return TeamStatus(
             running: true, pid: getpid(), started: started.iso8601, mainBranch: mainBranch,
             workers: handles.map { handle in

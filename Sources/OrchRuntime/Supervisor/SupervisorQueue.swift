@@ -22,6 +22,7 @@ extension Supervisor {
             warnOnce("cannot read the merge queue: \(error.description)")
             return
         }
+        announceMerges(entries)
         var needed = queueHalted == nil && entries.contains { $0.state.isActive }
         if !needed {
             let graph: TaskGraph
@@ -37,7 +38,7 @@ extension Supervisor {
             needed = !unsettled.isEmpty && (unsettled != unsettledAtLastRun.tasks || Date().timeIntervalSince(unsettledAtLastRun.at) > 30)
             if needed { unsettledAtLastRun = (unsettled, Date()) }
         }
-        queueReadWarning = nil
+        lastStateWarning = nil
         guard needed else { return }
         let log = paths.logs + "/queue.log"
         var info = stat()
@@ -62,7 +63,14 @@ extension Supervisor {
     func queueRunnerExited(status: Int32) {
         queueRunner = nil
         for problem in runnerWarnings() { emit(RuntimeEvent(.warning, message: "merge queue: " + problem)) }
-        let queueStatus = try? MergeQueue(repository: repository).status()
+        var queueStatus: QueueStatus?
+        do {
+            let queue = MergeQueue(repository: repository)
+            announceMerges(try queue.entries())
+            queueStatus = try queue.status()
+        } catch {
+            warnOnce("cannot read the merge queue: \(error.description)")
+        }
         queueHalted = queueStatus?.halted
         var message = "merge queue run ended: \(queueStatus?.merged ?? 0) merged, \(queueStatus?.rejected ?? 0) rejected in all"
         if let halted = queueHalted { message += "; halted: \(halted)" }
@@ -87,9 +95,27 @@ extension Supervisor {
             .map { String($0.dropFirst(QueueStep.problemLinePrefix.count)) }
     }
 
-    private func warnOnce(_ message: String) {
-        guard message != queueReadWarning else { return }
-        queueReadWarning = message
+    /// A task-done event for each entry merged since the last look, at the time it merged: the
+    /// queue runner completes queued tasks, so the event stream has no other word of it.
+    func announceMerges(_ entries: [QueueEntry]) {
+        let merged = entries.filter { $0.state == .merged }
+        guard let announced = announcedMerges else {
+            announcedMerges = Set(merged.map(\.id))
+            return
+        }
+        for entry in merged.sorted(by: { $0.id < $1.id }) where !announced.contains(entry.id) {
+            announcedMerges?.insert(entry.id)
+            guard let task = entry.task else { continue }
+            emit(RuntimeEvent(.taskDone, worker: entry.worker, task: task, state: nil,
+                              message: "merged into \(mainBranch) by the queue (entry #\(entry.id))", at: entry.updated))
+        }
+    }
+
+    /// A warning about state that cannot be read, sent once while the same trouble lasts (the
+    /// poll loop would repeat it every tick).
+    func warnOnce(_ message: String) {
+        guard message != lastStateWarning else { return }
+        lastStateWarning = message
         emit(RuntimeEvent(.warning, message: message))
     }
 }

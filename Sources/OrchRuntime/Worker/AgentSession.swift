@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import OrchModel
+import OrchStore
 
 /// One run of an agent on a pseudo-terminal in the worker's worktree: its output goes to the
 /// output parser and the raw log as it comes, and as a transcript (TranscriptRenderer) to the
@@ -149,6 +150,8 @@ struct AgentSession {
         }
         // Whatever the agent left running in its session goes with it.
         kill(-pid, SIGKILL)
+        let ended = exitedAt.map { Timestamp(microseconds: Int64($0.timeIntervalSince1970 * 1_000_000)) } ?? .now()
+        channel.send(RuntimeEvent(.agentExited, task: task, message: exitStatus.map { "exit status \($0)" } ?? "killed", at: ended))
         let report = parser.finish()
         if let session = report.sessionID, session != reportedSession { onSession(session) }
         show(transcript.finish(), task: task)

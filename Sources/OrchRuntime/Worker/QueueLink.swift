@@ -30,16 +30,24 @@ struct QueueLink {
     }
 
     /// Tasks of this worker waiting in the queue: claimed, but not to be worked on again.
-    func queuedTasks() -> Set<TaskID> {
-        let entries = (try? queue.entries()) ?? []
+    func queuedTasks() throws(RuntimeError) -> Set<TaskID> {
+        let entries = try queueEntries()
         return Set(entries.filter { $0.state.isActive && $0.worker == record.name }.compactMap(\.task))
     }
 
     /// Tasks this worker must not resume: queued, or merged already (a team on a remote learns of
     /// the merge a moment before the task is marked done).
-    func handedOverTasks() -> Set<TaskID> {
-        let entries = (try? queue.entries()) ?? []
+    func handedOverTasks() throws(RuntimeError) -> Set<TaskID> {
+        let entries = try queueEntries()
         return Set(entries.filter { ($0.state.isActive || $0.state == .merged) && $0.worker == record.name }.compactMap(\.task))
+    }
+
+    /// The queue's entries; a queue that cannot be read is an error, never "nothing queued" (the
+    /// worker would run queued work again).
+    private func queueEntries() throws(RuntimeError) -> [QueueEntry] {
+        do { return try queue.entries() } catch {
+            throw .invalidInput("merge queue: \(error.description)")
+        }
     }
 
     /// Brings the branch up to main before a task: fast-forward when everything on it is merged;

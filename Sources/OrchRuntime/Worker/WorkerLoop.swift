@@ -93,7 +93,13 @@ public final class WorkerLoop {
             if settings.mergeQueue {
                 // One piece of work in the queue at a time per worker: the next task starts from
                 // main with that work merged, or from main again when it was rejected.
-                if !queueLink.queuedTasks().isEmpty {
+                do {
+                    if !(try queueLink.queuedTasks()).isEmpty {
+                        idle(seconds: settings.pollSeconds)
+                        continue
+                    }
+                } catch {
+                    warn(error.description)
                     idle(seconds: settings.pollSeconds)
                     continue
                 }
@@ -101,7 +107,7 @@ public final class WorkerLoop {
             }
             let task: Task?
             do { task = try nextTask() } catch {
-                channel.send(RuntimeEvent(.warning, message: error.description))
+                warn(error.description)
                 idle(seconds: settings.pollSeconds)
                 continue
             }
@@ -149,7 +155,7 @@ public final class WorkerLoop {
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
-        let queued = settings.mergeQueue ? queueLink.handedOverTasks() : []
+        let queued = settings.mergeQueue ? try queueLink.handedOverTasks() : []
         if let own = snapshot.graph.tasks.values.filter({ $0.status == .claimed && $0.assignee == record.name && !queued.contains($0.id) })
             .min(by: TaskGraph.claimOrder) {
             channel.send(RuntimeEvent(.taskResumed, task: own.id, title: own.title, state: WorkerState.running.rawValue))
@@ -204,8 +210,15 @@ public final class WorkerLoop {
         log.append("\r\n\u{1b}[1m=== \(record.name): task \(task.id.hex.prefix(8)) \(task.title) (attempt \(task.attempts)) ===\u{1b}[0m\r\n")
         let role = task.role.flatMap { catalog.role($0) } ?? record.roles.first.flatMap { catalog.role($0) }
         let skills = selectSkills(for: task, role: role)
-        let messages = (try? Inbox(repository: repository).deliver(to: record.name)) ?? []
-        let handoff = try? HandoffStore(repository: repository).latestDocument(for: record.name)
+        let messages: [WorkerMessage]
+        do { messages = try Inbox(repository: repository).deliver(to: record.name) } catch {
+            messages = []
+            warn("messages for \(record.name) not delivered: \(error.description)")
+        }
+        var handoff: (path: String, text: String)?
+        do { handoff = try HandoffStore(repository: repository).latestDocument(for: record.name) } catch {
+            warn("the hand-off document for \(record.name) cannot be read: \(error.description)")
+        }
         let prompt = PromptBuilder.build(PromptContext(
             worker: record, task: task, role: role, skills: skills, handoff: handoff?.text, messages: messages,
             repositoryContext: repositoryContext(), previousFailure: previousAttempts(of: task)))
@@ -333,9 +346,22 @@ public final class WorkerLoop {
     }
 
     private func release(_ task: Task, reason: String) {
-        if (try? store({ () throws(StoreError) in try taskStore.apply(.release(task.id)) })) != nil {
+        do {
+            try store { () throws(StoreError) in try taskStore.apply(.release(task.id)) }
             channel.send(RuntimeEvent(.taskReleased, task: task.id, title: task.title, message: reason))
+        } catch {
+            warn("could not give task \(task.id.hex.prefix(8)) back (\(reason)): \(error.description)")
         }
+    }
+
+    private var lastWarning: String?
+
+    /// A warning event, sent once while the same trouble lasts (a loop polling a damaged chain
+    /// must not flood the event log).
+    private func warn(_ message: String, task: TaskID? = nil) {
+        guard message != lastWarning else { return }
+        lastWarning = message
+        channel.send(RuntimeEvent(.warning, task: task, message: message))
     }
 
     @discardableResult
@@ -359,7 +385,9 @@ public final class WorkerLoop {
 
     /// Work of an interrupted run is committed (the task continues on this branch later).
     private func saveWork(of task: Task, note: String) {
-        _ = try? commitWork(of: task, message: "wip \(task.id.hex.prefix(8)): \(task.title) (\(note))")
+        do { try commitWork(of: task, message: "wip \(task.id.hex.prefix(8)): \(task.title) (\(note))") } catch {
+            warn("could not commit the interrupted work on \(record.branch): \(error.description)", task: task.id)
+        }
     }
 
     /// A failed attempt's changes are kept under `refs/orch-attempts/<task>/<n>`: out of the next
