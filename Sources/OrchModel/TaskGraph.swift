@@ -20,6 +20,14 @@ public struct TaskGraph: Sendable {
         sortedIDs = ascending ? ids : ids.sorted()
     }
 
+    /// A graph from tasks already keyed by id (a cache's), without copying them again; `ids` in
+    /// any order (sorted here when they are not ascending).
+    public init(byID: [TaskID: Task], ids: [TaskID]) {
+        precondition(byID.count == ids.count, "one id per task")
+        tasks = byID
+        sortedIDs = zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 } ? ids : ids.sorted()
+    }
+
     public var count: Int { tasks.count }
 
     public subscript(id: TaskID) -> Task? { tasks[id] }
@@ -106,7 +114,10 @@ public struct TaskGraph: Sendable {
 
     /// Ready tasks in claim order: highest priority first, then oldest, then by id.
     public func readyTasks(for role: String? = nil) -> [Task] {
-        tasks.values.filter { isReady($0) && TaskGraph.role(role, fits: $0) }.sorted(by: TaskGraph.claimOrder)
+        let ready = tasks.values.filter { isReady($0) && TaskGraph.role(role, fits: $0) }
+        // Sort positions, then gather: a sort that moves whole tasks (strings, arrays) costs more
+        // than its comparisons (a fifth of `ready --json` at 100k tasks).
+        return ready.indices.sorted { TaskGraph.claimOrder(ready[$0], ready[$1]) }.map { ready[$0] }
     }
 
     public static func claimOrder(_ lhs: Task, _ rhs: Task) -> Bool {

@@ -36,6 +36,15 @@ struct SandboxLayoutTests {
         #expect(mounts(words, "--uid") == ["1000"])
     }
 
+    @Test func aProgramFolderInDevShmComesBackAloneOverTheFreshDev() {
+        var layout = layout
+        layout.programDirectories += ["/dev/shm/run-1.bin", "/dev/shm"]
+        let words = layout.arguments(executable: "/dev/shm/run-1.bin/claude", [])
+        #expect(mounts(words, "--ro-bind-try").contains("/dev/shm/run-1.bin"))
+        #expect(!mounts(words, "--ro-bind-try").contains("/dev/shm"), "not the whole of /dev/shm")
+        #expect(words.firstIndex(of: "--dev")! < words.firstIndex(of: "/dev/shm/run-1.bin")!, "after the fresh /dev, or it is hidden")
+    }
+
     @Test func presetPathsExpandTheHomeAndVariables() {
         let environment = ["CODEX_HOME": "/srv/codex"]
         #expect(BubblewrapCommand.expand("~/.claude", home: "/root", environment: environment) == "/root/.claude")

@@ -51,6 +51,12 @@ struct BubblewrapCommand {
             }
         }
         showPrograms(below: "/tmp")
+        // The fresh /dev hides /dev/shm (a TMPDIR some people and benchmarks use): a program
+        // folder there comes back as itself, not the whole of /dev/shm.
+        for directory in programDirectories where Self.isInside(directory, "/dev/shm") && directory != "/dev/shm" && !shown.contains(directory) {
+            shown.append(directory)
+            options += ["--ro-bind-try", directory, directory]
+        }
         if let home, home != "/" {
             options += ["--bind", privateHome, home]
             showPrograms(below: home)

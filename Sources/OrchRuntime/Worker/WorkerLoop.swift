@@ -33,6 +33,7 @@ public final class WorkerLoop {
     private var failurePolicy = AgentFailurePolicy()
     /// Set when the agent's environment is broken: the worker goes offline with this reason.
     private var offlineReason: String?
+    private var memory: WorkerMemory { WorkerMemory(paths: paths, worker: record.name) }
     private var queueLink: QueueLink { QueueLink(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
     /// Budgets and handoff triggers (OrchModel).
     private var policy: WorkerPolicy {
@@ -74,7 +75,7 @@ public final class WorkerLoop {
             try saveLeftovers()
             sandbox = try WorkerSandbox(confinement: WorkerSandbox.confinement(settings: settings), worker: record.name, preset: preset,
                                         worktree: worktree, repositoryRoot: repositoryRoot, paths: paths,
-                                        offerMCP: settings.offerMCP, mcpConfig: mcpConfigFile())
+                                        offerMCP: settings.offerMCP, mcpConfig: memory.mcpConfigFile(offered: settings.offerMCP && preset.mcp != nil))
         } catch {
             // Maybe passing (a lock, a busy disk): exit as a crash, so the supervisor retries a few
             // times with backoff before it takes the worker offline with this message.
@@ -144,7 +145,7 @@ public final class WorkerLoop {
         if let last = lastCatchUp, last.main == tips.main, last.head == tips.head { return }
         do {
             for (id, reason) in try queueLink.catchUp() {
-                rememberFailure(of: id, "the merge queue rejected the previous attempt: \(reason)")
+                memory.rememberFailure(of: id, "the merge queue rejected the previous attempt: \(reason)")
             }
             lastCatchUp = tips
         } catch {
@@ -224,9 +225,9 @@ public final class WorkerLoop {
             repositoryContext: repositoryContext(), previousFailure: previousAttempts(of: task)))
         let promptFile = paths.prompts + "/\(record.name)-\(task.id.hex).md"
         _ = FileManager.default.createFile(atPath: promptFile, contents: Data(prompt.utf8))
-        let session = sessionFor(task)
+        let session = memory.session(for: task.id, resumable: preset.resume != nil)
         let invocation = preset.invocation(prompt: prompt, promptFile: promptFile, sessionID: session.id, resuming: session.resuming,
-                                           model: record.model, worktree: worktree, mcpConfig: mcpConfigFile())
+                                           model: record.model, worktree: worktree, mcpConfig: memory.mcpConfigFile(offered: settings.offerMCP && preset.mcp != nil))
         let limiter = SharedRateLimiter(path: paths.rateLimiter, capacity: settings.agentStartBurst, perSecond: settings.agentStartsPerMinute / 60)
         // Waiting for a start keeps the heartbeats going and the supervisor's commands heard.
         _ = limiter.acquire { seconds in
@@ -239,7 +240,7 @@ public final class WorkerLoop {
                                  pidFile: paths.run + "/\(record.name).agent.pid")
         agent.onPaused = { [weak self] in self?.paused = $0 }
         // Only a session the agent itself reported is ever resumed (codex picks its own ids).
-        agent.onSession = { [weak self] in self?.rememberSession($0, of: task) }
+        agent.onSession = { [memory, resumable = preset.resume != nil] in if resumable { memory.rememberSession($0, of: task.id) } }
         agent.rawLog = TerminalLog(path: paths.rawTerminalLog(record.name), limit: settings.terminalLogBytes)
         agent.color = record.color.hex
         let outcome: AgentSession.Outcome
@@ -337,7 +338,7 @@ public final class WorkerLoop {
                 try store { () throws(StoreError) in try taskStore.apply(.fail(task.id, reason: String(reason.prefix(FieldRules.maxReasonBytes - 100)))) }
             } else {
                 try store { () throws(StoreError) in try taskStore.apply(.release(task.id)) }
-                rememberFailure(of: task.id, reason)
+                memory.rememberFailure(of: task.id, reason)
             }
         } catch {
             event.message = (event.message ?? "") + "; could not update the task: \(error.description)"
@@ -424,7 +425,7 @@ public final class WorkerLoop {
 
     /// The last failure's reason and the kept work of earlier attempts, for a retry's prompt.
     private func previousAttempts(of task: Task) -> String? {
-        var parts = lastFailure(of: task).map { [$0] } ?? []
+        var parts = memory.lastFailure(of: task.id).map { [$0] } ?? []
         do {
             if let note = try AttemptKeeper.promptNote(for: task.id, repository: repository, worktree: worktree) { parts.append(note) }
         } catch {
@@ -455,19 +456,6 @@ public final class WorkerLoop {
 
     // MARK: Context for the prompt
 
-    /// An MCP client configuration naming `git orch mcp`, for agents that speak MCP (their preset
-    /// says how to pass it): the tools to discover skills, claim and add tasks, message other
-    /// workers and write handoffs. `orch.mcp false` leaves it out.
-    private func mcpConfigFile() -> String? {
-        guard settings.offerMCP, preset.mcp != nil else { return nil }
-        let path = paths.run + "/mcp.json"
-        if !FileManager.default.fileExists(atPath: path) {
-            let config = #"{"mcpServers":{"git-orch":{"command":"git","args":["orch","mcp"]}}}"# + "\n"
-            _ = FileManager.default.createFile(atPath: path, contents: Data(config.utf8))
-        }
-        return path
-    }
-
     /// Built once per worker: indexing the skill pool is the same work for every task.
     private lazy var skillSelector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
 
@@ -486,36 +474,6 @@ public final class WorkerLoop {
         Recent commits on \(mainBranch):
         \(recent)
         """
-    }
-
-    /// Session ids: a fresh one per task, reused when resuming the same task after a restart so
-    /// an agent that can resume picks up its own conversation. The session file holds only what
-    /// the agent reported (`rememberSession`); a handoff removes it, so the next run starts fresh.
-    private func sessionFor(_ task: Task) -> (id: String, resuming: Bool) {
-        let path = paths.run + "/\(record.name).session"
-        if preset.resume != nil, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            if parts.count == 2, parts[0] == task.id.hex { return (parts[1], true) }
-        }
-        unlink(path)
-        return (UUID().uuidString.lowercased(), false)
-    }
-
-    private func rememberSession(_ id: String, of task: Task) {
-        guard preset.resume != nil else { return }
-        _ = FileManager.default.createFile(atPath: paths.run + "/\(record.name).session", contents: Data("\(task.id.hex) \(id)\n".utf8))
-    }
-
-    private func failureFile(_ id: TaskID) -> String { paths.run + "/failures/\(id.hex)" }
-
-    /// Why a task's last attempt failed, for the next attempt's prompt (whoever takes it here).
-    private func rememberFailure(of id: TaskID, _ reason: String) {
-        try? FileManager.default.createDirectory(atPath: paths.run + "/failures", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: failureFile(id), contents: Data(reason.utf8))
-    }
-
-    private func lastFailure(of task: Task) -> String? {
-        try? String(contentsOfFile: failureFile(task.id), encoding: .utf8)
     }
 
     private func recordCost(_ task: Task, _ outcome: AgentSession.Outcome, session: String, skills: [String], role: String?,
