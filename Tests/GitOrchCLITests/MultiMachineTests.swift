@@ -5,19 +5,28 @@ import Foundation
 import OrchTestSupport
 import Testing
 
-/// A bare repository served by a real `git daemon` over git:// on 127.0.0.1 (a free port), with
-/// a task graph, and clones of it that each run their own team (`git orch clone --team`).
+/// A bare repository served on 127.0.0.1 by a real `git daemon` over git:// (or by git's own
+/// smart-HTTP backend over https://, with a certificate made for the test), with a task graph, and
+/// clones of it that each run their own team (`git orch clone --team`).
 final class TeamOnRemote: @unchecked Sendable {
+    enum Transport { case gitDaemon, https }
+
     let root = TemporaryDirectory("git-orch-multi")
     let agents: FakeAgents
-    let port: Int
+    let transport: Transport
+    private(set) var port = 0
     private let daemon = Process()
     var bare: String { root.path + "/served/team.git" }
-    var url: String { "git://127.0.0.1:\(port)/team.git" }
+    var url: String { transport == .https ? "https://127.0.0.1:\(port)/team.git" : "git://127.0.0.1:\(port)/team.git" }
+    /// The https server's certificate, which every git the team runs trusts.
+    var certificate: String { root.path + "/cert.pem" }
+    /// GIT_SSL_CAINFO rather than `http.sslCAInfo`: the variable wins over the config, and CI
+    /// machines often set it to the system's bundle.
+    var trust: [String: String] { transport == .https ? ["GIT_SSL_CAINFO": certificate] : [:] }
 
-    init(tasks: Int, testCommand: String = "test -f README.md", agentDoes prefix: String = "") throws {
+    init(tasks: Int, testCommand: String = "test -f README.md", agentDoes prefix: String = "", transport: Transport = .gitDaemon) throws {
         agents = try FakeAgents()
-        port = try Self.freePort()
+        self.transport = transport
         self.testCommand = testCommand
         try FileManager.default.createDirectory(atPath: root.path + "/served", withIntermediateDirectories: true)
         _ = try Run.git(["init", "--quiet", "--bare", "--initial-branch=main", bare], in: root.path)
@@ -40,6 +49,11 @@ final class TeamOnRemote: @unchecked Sendable {
         _ = try Run.git(["remote", "add", "origin", bare], in: seed)
         _ = try Run.git(["push", "--quiet", "origin", "main"], in: seed)
         #expect(try Run.orch(["sync", "origin"], in: seed).status == 0)
+        if transport == .https { try serveOverHTTPS() } else { try serveWithGitDaemon() }
+    }
+
+    private func serveWithGitDaemon() throws {
+        port = try Self.freePort()
         // git-daemon itself (not the `git daemon` wrapper), so that killing it ends the server.
         let execPath = try Run.git(["--exec-path"], in: root.path).trimmingCharacters(in: .whitespacesAndNewlines)
         daemon.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
@@ -51,6 +65,25 @@ final class TeamOnRemote: @unchecked Sendable {
         let (url, root) = (self.url, self.root)
         let up = eventually(timeout: 20) { (try? Run.git(["ls-remote", url], in: root.path)) != nil }
         #expect(up, "git daemon did not come up on port \(port)")
+    }
+
+    /// Tests/Fixtures/git-https-server.py (git http-backend behind TLS) with a certificate for
+    /// 127.0.0.1 made here by openssl; the server says its port on its first line.
+    private func serveOverHTTPS() throws {
+        let key = root.path + "/key.pem"
+        let made = try Run.process("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                                                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: root.path)
+        #expect(made.status == 0, "openssl: \(made.stderr)")
+        let server = FakeAgents.fixture.replacingOccurrences(of: "fake-agent", with: "git-https-server.py")
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        daemon.arguments = ["python3", server, root.path + "/served", certificate, key]
+        let output = Pipe()
+        daemon.standardOutput = output
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(port > 0, "the https server did not start: \(line)")
     }
 
     let testCommand: String
@@ -66,7 +99,7 @@ final class TeamOnRemote: @unchecked Sendable {
     /// that needs no takeover gives a loaded machine (a CI runner) more than the quick 3 s.
     func machine(_ name: String, leaseSeconds: Int = 3) throws -> String {
         let path = root.path + "/" + name
-        let cloned = try Run.orch(["clone", "--team", "--machine", name, url, path], in: root.path)
+        let cloned = try Run.orch(["clone", "--team", "--machine", name, url, path], in: root.path, environment: trust)
         #expect(cloned.status == 0, "\(cloned.stderr)")
         try Self.identity(path)
         for (key, value) in [("orch.pollSeconds", "0.1"), ("orch.heartbeatSeconds", "2"), ("orch.agentStartsPerMinute", "60000"),
@@ -77,7 +110,7 @@ final class TeamOnRemote: @unchecked Sendable {
     }
 
     func start(_ path: String, _ arguments: String...) throws -> BackgroundSupervisor {
-        try BackgroundSupervisor(["start"] + arguments, in: path, environment: agents.environment)
+        try BackgroundSupervisor(["start"] + arguments, in: path, environment: agents.environment.merging(trust) { $1 })
     }
 
     /// Agent runs per task (`out-NN.txt` names the task in its prompt).
@@ -262,6 +295,29 @@ final class TeamOnRemote: @unchecked Sendable {
         #expect((second?["cwd"] as? String)?.contains("/beta/") == true)
         #expect((second?["prompt"] as? String)?.contains("# Handoff: \(worker)") == true, "\(second?["prompt"] ?? "-")")
         #expect(try team.remoteGit("show", "main:out-long.txt") == "done")
+    }
+
+    static let httpsNeeds: [TestDependency] = needs + [.program("openssl")]
+
+    /// The same team through an https:// remote (git's smart-HTTP backend behind TLS, as GitHub or
+    /// Gitea serve one): the git CLI's transport carries claims, state, branches and main alike.
+    @Test(.enabled(if: TestDependency.runnable(MultiMachineTests.httpsNeeds), Comment(rawValue: TestDependency.reason(MultiMachineTests.httpsNeeds))))
+    func twoMachinesRunTheirTasksOnceEachThroughAnHTTPSRemote() throws {
+        try TestDependency.require(Self.httpsNeeds)
+        let team = try TeamOnRemote(tasks: 6, transport: .https)
+        #expect(team.url.hasPrefix("https://"))
+        let alpha = try team.machine("alpha", leaseSeconds: 15), beta = try team.machine("beta", leaseSeconds: 15)
+        let runs = [try team.start(alpha, "--workers", "1", "--until-done"), try team.start(beta, "--workers", "1", "--until-done")]
+        for run in runs { #expect(run.wait(timeout: 300) == 0, "\(run.text)") }
+        let counts = team.runsPerTask()
+        #expect(counts.count == 6 && counts.values.allSatisfy { $0 == 1 }, "\(counts)")
+        let files = try team.remoteGit("ls-tree", "--name-only", "main").split(separator: "\n")
+        #expect(files.filter { $0.hasPrefix("out-") }.count == 6, "\(files)")
+        for clone in [alpha, beta] { #expect(try Run.orch(["sync"], in: clone, environment: team.trust).status == 0) }
+        for clone in [alpha, beta] {
+            #expect(try Run.git(["rev-parse", "refs/orch/graph"], in: clone) == team.remoteGit("rev-parse", "refs/orch/graph"))
+        }
+        #expect(try team.tasks(in: beta).allSatisfy { $0["status"] as? String == "done" })
     }
 
     @Test(.enabled(if: TestDependency.runnable(MultiMachineTests.needs), Comment(rawValue: TestDependency.reason(MultiMachineTests.needs))))
