@@ -99,13 +99,18 @@ let package = Package(
             resources: [.embedInCode("Resources/dashboard.js"), .embedInCode("Resources/dashboard.css")],
             swiftSettings: strictSettings
         ),
-        .executableTarget(
-            name: "git-orch-dashboard",
+        .target(
+            name: "GitOrchDashboardCLI",
             dependencies: [
                 "OrchDashboard", "OrchRuntime", "GitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "git-orch-dashboard",
+            dependencies: ["GitOrchDashboardCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
