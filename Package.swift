@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "git-orch-mcp", targets: ["git-orch-mcp"]),
         .executable(name: "git-orch-run", targets: ["git-orch-run"]),
         .executable(name: "git-orch-dashboard", targets: ["git-orch-dashboard"]),
+        .executable(name: "git-orch-manual", targets: ["git-orch-manual"]),
         .executable(name: "orch-bench", targets: ["orch-bench"]),
     ],
     dependencies: [
@@ -99,13 +100,31 @@ let package = Package(
             resources: [.embedInCode("Resources/dashboard.js"), .embedInCode("Resources/dashboard.css")],
             swiftSettings: strictSettings
         ),
-        .executableTarget(
-            name: "git-orch-dashboard",
+        .target(
+            name: "GitOrchDashboardCLI",
             dependencies: [
                 "OrchDashboard", "OrchRuntime", "GitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "git-orch-dashboard",
+            dependencies: ["GitOrchDashboardCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        // Every command's real type in one tree rooted at `git-orch`, for the manual page and the
+        // shell completions only (install.sh): the companions' options without linking them into
+        // `git-orch`. Never installed; it documents and runs nothing.
+        .executableTarget(
+            name: "git-orch-manual",
+            dependencies: [
+                "GitOrchCLI", "GitOrchRunCLI", "GitOrchCatalogCLI", "GitOrchDashboardCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // Appended by install.sh to the generated bash completion: `git orch <TAB>` through git's.
+            exclude: ["git-orch.bash"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -139,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "git-orch-manual", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

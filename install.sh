@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs git-orch: system packages it needs (libgit2-dev, pkg-config, bubblewrap) through apt when missing,
 # a release build of `git-orch` in PREFIX/bin, and the shared folders (Roles, Missions, Skills,
-# Hooks) in PREFIX/share/git-orch (the catalog's default location), and the manual page that
-# `git orch --help` opens (git turns --help into `man git-orch`). Safe to run again.
+# Hooks) in PREFIX/share/git-orch (the catalog's default location), the manual page that
+# `git orch --help` opens (git turns --help into `man git-orch`) and bash, zsh and fish
+# completions, all commands and options included. Safe to run again.
 #
 #   ./install.sh                 install into /usr/local (root) or ~/.local (other users)
 #   ./install.sh --prefix DIR    install into DIR
 #   ./install.sh --deps-only     only install the system packages (what building needs)
 #   ./install.sh --test-deps     the system packages plus everything the test suite needs
-#                                (Tests/Dependencies: apt packages, Python packages), no build
+#                                (Tests/Dependencies: apt packages, Python packages; a debug
+#                                generate-manual for the manual's test), no other build
 set -euo pipefail
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 prefix="${PREFIX:-}"
 deps_only=false
@@ -79,10 +81,13 @@ install_test_packages() {
 install_system_packages
 $test_deps && install_test_packages
 command -v swift >/dev/null 2>&1 || { say "swift is not on PATH: install a Swift 6 toolchain first (https://swift.org/install)"; exit 1; }
+# The manual page's test renders it with swift-argument-parser's generate-manual, as install does.
+if $test_deps; then (cd "$here" && swift build --product generate-manual >&2); fi
 $deps_only && exit 0
 
 say "building git-orch (release)"
-(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product git-orch-run >&2 && swift build -c release --product git-orch-dashboard >&2 && swift build -c release --product generate-manual >&2)
+(cd "$here" && swift build -c release --product git-orch >&2 && swift build -c release --product git-orch-mcp >&2 && swift build -c release --product git-orch-catalog >&2 && swift build -c release --product git-orch-run >&2 && swift build -c release --product git-orch-dashboard >&2 \
+    && swift build -c release --product git-orch-manual >&2 && swift build -c release --product generate-manual >&2)
 bin_dir="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$prefix/bin" "$prefix/share/git-orch" "$prefix/share/man/man1"
@@ -91,12 +96,23 @@ install -m 755 "$bin_dir/git-orch-mcp" "$prefix/bin/git-orch-mcp"
 install -m 755 "$bin_dir/git-orch-catalog" "$prefix/bin/git-orch-catalog"
 install -m 755 "$bin_dir/git-orch-run" "$prefix/bin/git-orch-run"
 install -m 755 "$bin_dir/git-orch-dashboard" "$prefix/bin/git-orch-dashboard"
-"$bin_dir/generate-manual" "$bin_dir/git-orch" --output-directory "$prefix/share/man/man1" >&2
+# The manual and the completions come from git-orch-manual (not installed): the same commands
+# with the companions' real options, which `git-orch` itself hands over unparsed.
+"$bin_dir/generate-manual" "$bin_dir/git-orch-manual" --output-directory "$prefix/share/man/man1" >&2
+bash_completion="$prefix/share/bash-completion/completions/git-orch"
+zsh_completion="$prefix/share/zsh/site-functions/_git-orch"
+fish_completion="$prefix/share/fish/vendor_completions.d/git-orch.fish"
+mkdir -p "$(dirname "$bash_completion")" "$(dirname "$zsh_completion")" "$(dirname "$fish_completion")"
+# bash: `git-orch <TAB>`, and `git orch <TAB>` through git's completion (_git_orch).
+{ "$bin_dir/git-orch-manual" --generate-completion-script bash; cat "$here/Sources/git-orch-manual/git-orch.bash"; } >"$bash_completion"
+"$bin_dir/git-orch-manual" --generate-completion-script zsh >"$zsh_completion"
+"$bin_dir/git-orch-manual" --generate-completion-script fish >"$fish_completion"
 for folder in Roles Missions Skills Hooks; do
     rm -rf "${prefix:?}/share/git-orch/$folder"
     if [ -d "$here/$folder" ]; then cp -R "$here/$folder" "$prefix/share/git-orch/$folder"; fi
 done
 say "installed $prefix/bin/git-orch, $prefix/share/git-orch and $prefix/share/man/man1/git-orch.1"
+say "completions: $bash_completion (bash: git-orch and git orch), $zsh_completion (zsh: git-orch), $fish_completion (fish: git-orch)"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) say "add $prefix/bin to PATH so that 'git orch' finds git-orch: export PATH=\"$prefix/bin:\$PATH\"" ;;

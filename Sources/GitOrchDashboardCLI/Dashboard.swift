@@ -1,5 +1,6 @@
-// git-orch-dashboard: `git orch dashboard`, the team in a browser. Its own executable so that
-// SwiftNIO and Hummingbird stay out of every other command's binary.
+// `git orch dashboard`, the team in a browser, served by the git-orch-dashboard executable so that
+// SwiftNIO and Hummingbird stay out of every other command's binary. A library, so that the
+// documentation tree (git-orch-manual) holds this command itself.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,10 +12,9 @@ import OrchDashboard
 import OrchRuntime
 import Logging
 
-@main
 struct Dashboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "git-orch dashboard",
+        commandName: "dashboard",
         abstract: "Watch and steer the team in a browser: each worker's live terminal, its state and cost, and buttons.",
         discussion: """
         Serves http://127.0.0.1:PORT/ on the loopback address only; the URL it prints carries a random token that \
