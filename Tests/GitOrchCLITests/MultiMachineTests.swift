@@ -9,7 +9,7 @@ import Testing
 /// smart-HTTP backend over https://, with a certificate made for the test), with a task graph, and
 /// clones of it that each run their own team (`git orch clone --team`).
 final class TeamOnRemote: @unchecked Sendable {
-    enum Transport { case gitDaemon, https }
+    enum Transport { case gitDaemon, https, ssh }
 
     let root = TemporaryDirectory("git-orch-multi")
     let agents: FakeAgents
@@ -17,12 +17,26 @@ final class TeamOnRemote: @unchecked Sendable {
     private(set) var port = 0
     private let daemon = Process()
     var bare: String { root.path + "/served/team.git" }
-    var url: String { transport == .https ? "https://127.0.0.1:\(port)/team.git" : "git://127.0.0.1:\(port)/team.git" }
+    var url: String {
+        switch transport {
+        case .gitDaemon: "git://127.0.0.1:\(port)/team.git"
+        case .https: "https://127.0.0.1:\(port)/team.git"
+        case .ssh: "ssh://\(NSUserName())@127.0.0.1:\(port)\(bare)"
+        }
+    }
     /// The https server's certificate, which every git the team runs trusts.
     var certificate: String { root.path + "/cert.pem" }
     /// GIT_SSL_CAINFO rather than `http.sslCAInfo`: the variable wins over the config, and CI
     /// machines often set it to the system's bundle.
-    var trust: [String: String] { transport == .https ? ["GIT_SSL_CAINFO": certificate] : [:] }
+    /// Over ssh: the test's own key, and no host-key prompt or memory.
+    var trust: [String: String] {
+        switch transport {
+        case .gitDaemon: [:]
+        case .https: ["GIT_SSL_CAINFO": certificate]
+        case .ssh: ["GIT_SSH_COMMAND": "ssh -i \(root.path)/client_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no "
+                    + "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"]
+        }
+    }
 
     init(tasks: Int, testCommand: String = "test -f README.md", agentDoes prefix: String = "", transport: Transport = .gitDaemon) throws {
         agents = try FakeAgents()
@@ -49,7 +63,11 @@ final class TeamOnRemote: @unchecked Sendable {
         _ = try Run.git(["remote", "add", "origin", bare], in: seed)
         _ = try Run.git(["push", "--quiet", "origin", "main"], in: seed)
         #expect(try Run.orch(["sync", "origin"], in: seed).status == 0)
-        if transport == .https { try serveOverHTTPS() } else { try serveWithGitDaemon() }
+        switch transport {
+        case .gitDaemon: try serveWithGitDaemon()
+        case .https: try serveOverHTTPS()
+        case .ssh: try serveOverSSH()
+        }
     }
 
     private func serveWithGitDaemon() throws {
@@ -65,6 +83,42 @@ final class TeamOnRemote: @unchecked Sendable {
         let (url, root) = (self.url, self.root)
         let up = eventually(timeout: 20) { (try? Run.git(["ls-remote", url], in: root.path)) != nil }
         #expect(up, "git daemon did not come up on port \(port)")
+    }
+
+    /// OpenSSH's sshd on a free loopback port with a configuration, host key and client key of
+    /// the test's own; git runs `git-upload-pack`/`git-receive-pack` through it as on any ssh host.
+    private func serveOverSSH() throws {
+        port = try Self.freePort()
+        for key in ["host_key", "client_key"] {
+            let made = try Run.process("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", root.path + "/" + key], in: root.path)
+            #expect(made.status == 0, "ssh-keygen: \(made.stderr)")
+        }
+        try FileManager.default.copyItem(atPath: root.path + "/client_key.pub", toPath: root.path + "/authorized_keys")
+        // sshd insists on its privilege separation folder.
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        let config = """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(root.path)/host_key
+            AuthorizedKeysFile \(root.path)/authorized_keys
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            UsePAM no
+            StrictModes no
+            PidFile \(root.path)/sshd.pid
+            PermitRootLogin prohibit-password
+            AllowUsers \(NSUserName())
+            LogLevel ERROR
+
+            """
+        try config.write(toFile: root.path + "/sshd_config", atomically: true, encoding: .utf8)
+        // sshd as a daemon of its own (it returns once listening; its pid file ends it): kept as a
+        // Foundation child, it left the test waiting forever on the first git that used it.
+        let started = try Run.process("/usr/sbin/sshd", ["-f", root.path + "/sshd_config"], in: root.path)
+        #expect(started.status == 0, "sshd: \(started.stderr)")
+        let (url, root, trust) = (self.url, self.root, self.trust)
+        let up = eventually(timeout: 20) { (try? Run.process("/usr/bin/git", ["ls-remote", url], in: root.path, environment: trust))?.status == 0 }
+        #expect(up, "sshd did not come up on port \(port)")
     }
 
     /// Tests/Fixtures/git-https-server.py (git http-backend behind TLS) with a certificate for
@@ -89,6 +143,11 @@ final class TeamOnRemote: @unchecked Sendable {
     let testCommand: String
 
     deinit {
+        if let text = try? String(contentsOfFile: root.path + "/sshd.pid", encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+        }
+        // Never kill(0): a server not started here has no pid, and 0 is our own process group.
+        guard daemon.processIdentifier > 0 else { return }
         kill(daemon.processIdentifier, SIGKILL)
         // Process.waitUntilExit needs a run loop; poll instead.
         _ = eventually(timeout: 10) { !daemon.isRunning }
@@ -298,14 +357,28 @@ final class TeamOnRemote: @unchecked Sendable {
     }
 
     static let httpsNeeds: [TestDependency] = needs + [.program("openssl")]
+    static let sshNeeds: [TestDependency] = needs + [.program("sshd"), .program("ssh"), .program("ssh-keygen")]
 
     /// The same team through an https:// remote (git's smart-HTTP backend behind TLS, as GitHub or
     /// Gitea serve one): the git CLI's transport carries claims, state, branches and main alike.
     @Test(.enabled(if: TestDependency.runnable(MultiMachineTests.httpsNeeds), Comment(rawValue: TestDependency.reason(MultiMachineTests.httpsNeeds))))
     func twoMachinesRunTheirTasksOnceEachThroughAnHTTPSRemote() throws {
         try TestDependency.require(Self.httpsNeeds)
-        let team = try TeamOnRemote(tasks: 6, transport: .https)
-        #expect(team.url.hasPrefix("https://"))
+        try twoMachinesRunTheirTasksOnceEach(through: .https)
+    }
+
+    /// And through an ssh:// remote served by OpenSSH's sshd (which needs root here: its privilege
+    /// separation folder is /run/sshd).
+    @Test(.enabled(if: getuid() == 0 && TestDependency.runnable(MultiMachineTests.sshNeeds),
+                   Comment(rawValue: "needs root; " + TestDependency.reason(MultiMachineTests.sshNeeds))))
+    func twoMachinesRunTheirTasksOnceEachThroughAnSSHRemote() throws {
+        try TestDependency.require(Self.sshNeeds)
+        try twoMachinesRunTheirTasksOnceEach(through: .ssh)
+    }
+
+    private func twoMachinesRunTheirTasksOnceEach(through transport: TeamOnRemote.Transport) throws {
+        let team = try TeamOnRemote(tasks: 6, transport: transport)
+        #expect(team.url.hasPrefix(transport == .ssh ? "ssh://" : "https://"))
         let alpha = try team.machine("alpha", leaseSeconds: 15), beta = try team.machine("beta", leaseSeconds: 15)
         let runs = [try team.start(alpha, "--workers", "1", "--until-done"), try team.start(beta, "--workers", "1", "--until-done")]
         for run in runs { #expect(run.wait(timeout: 300) == 0, "\(run.text)") }
