@@ -43,6 +43,10 @@ public enum ProcessSpawner {
         public var newSession = false
         /// Joins this process group (0: a new group led by the child). Ignored with `newSession`.
         public var processGroup: Int32?
+        /// Whether the signals we ignore or block (SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGHUP,
+        /// SIGQUIT) are set back to their defaults and unblocked in the child. Off, the child
+        /// inherits our dispositions and mask, as `Subprocess.run`'s git children always have.
+        public var resetSignals = true
 
         public init() {}
     }
@@ -54,16 +58,19 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Signals we ignore or block must not leak into the child.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        let flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        posix_spawnattr_setflags(&attributes, flags)
+        var flags: Int16 = 0
+        if options.resetSignals {
+            // Signals we ignore or block must not leak into the child.
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+            posix_spawnattr_setflags(&attributes, flags)
+        }
         if options.newSession {
             orch_spawnattr_setsid(&attributes)
         } else if let group = options.processGroup {

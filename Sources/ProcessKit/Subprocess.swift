@@ -33,16 +33,17 @@ public enum Subprocess {
                 throw error
             }
         }
-        let stdin = try input.isEmpty ? nil : makePipe()
+        let stdin = try makePipe()
         // Non-blocking: a blocking write larger than the room left in the pipe would wait for a
         // child that may itself be waiting for us to read its output.
-        if let stdin { _ = fcntl(stdin.write, F_SETFL, O_NONBLOCK) }
+        _ = fcntl(stdin.write, F_SETFL, O_NONBLOCK)
         let stdout = try discardOutput ? nil : makePipe()
         let stderr = try makePipe()
         var options = ProcessSpawner.Options()
         options.directory = directory
         options.environment = environment
-        options.stdin = stdin.map { .descriptor($0.read) } ?? .null
+        options.resetSignals = false
+        options.stdin = .descriptor(stdin.read)
         options.stdout = stdout.map { .descriptor($0.write) } ?? .null
         options.stderr = .descriptor(stderr.write)
         let pid: Int32
@@ -53,8 +54,9 @@ public enum Subprocess {
             throw error
         }
         // The child's ends are its own now; ours would keep the pipes open.
-        for end in [stdin?.read, stdout?.write, stderr.write] { if let end { _ = close(end) } }
-        let (out, err) = pump(input: input, to: stdin?.write, from: stdout?.read, and: stderr.read)
+        for end in [stdin.read, stdout?.write, stderr.write] { if let end { _ = close(end) } }
+        if input.isEmpty { _ = close(stdin.write) }
+        let (out, err) = pump(input: input, to: input.isEmpty ? nil : stdin.write, from: stdout?.read, and: stderr.read)
         // A child reaped elsewhere meanwhile (a waitpid(-1) on another thread) has lost its
         // status; it counts as 0, as it always has.
         let status = ProcessSpawner.wait(pid, block: true) ?? 0
