@@ -24,11 +24,14 @@ import Testing
         return (String(decoding: output, as: UTF8.self), ProcessSpawner.wait(pid, block: true))
     }
 
-    /// Everything until end of file, or until EIO (a terminal whose replica every process closed).
+    /// Everything until end of file, or until EIO (a terminal whose replica every process closed),
+    /// or 30 seconds without anything to read (a child that never opened its end).
     private func readToEnd(_ fd: Int32) -> [UInt8] {
         var collected: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
+            var item = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard retryingOnEINTR({ poll(&item, 1, 30_000) }) > 0 else { return collected }
             let count = retryingOnEINTR { read(fd, &chunk, chunk.count) }
             guard count > 0 else { return collected }
             collected += chunk[0..<count]
