@@ -35,26 +35,29 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "GitKit", dependencies: ["CLibgit2"], swiftSettings: strictSettings),
+        .target(name: "CProcess"),
+        // The one process layer: spawning, pipes, pseudo-terminals, EINTR. Glibc only, no
+        // Foundation (git-orch links it).
+        .target(name: "ProcessKit", dependencies: ["CProcess"], swiftSettings: strictSettings),
+        .target(name: "GitKit", dependencies: ["CLibgit2", "ProcessKit"], swiftSettings: strictSettings),
         .target(name: "OrchModel", swiftSettings: strictSettings),
-        .target(name: "OrchStore", dependencies: ["GitKit", "OrchModel"], swiftSettings: strictSettings),
+        .target(name: "OrchStore", dependencies: ["GitKit", "OrchModel", "ProcessKit"], swiftSettings: strictSettings),
         .target(
             name: "OrchCatalog",
             dependencies: ["OrchModel", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
-        .target(name: "CProcess"),
         // The tools agents call (served by git-orch-mcp): over the store and the catalog only.
-        .target(name: "OrchTools", dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "GitKit", "CProcess"], swiftSettings: strictSettings),
+        .target(name: "OrchTools", dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "GitKit", "ProcessKit", "CProcess"], swiftSettings: strictSettings),
         .target(
             name: "OrchRuntime",
-            dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "OrchTools", "GitKit", "CProcess"],
+            dependencies: ["OrchStore", "OrchModel", "OrchCatalog", "OrchTools", "GitKit", "ProcessKit", "CProcess"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GitOrchCLI",
             dependencies: [
-                "OrchStore", "OrchModel", "GitKit",
+                "OrchStore", "OrchModel", "GitKit", "ProcessKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -76,7 +79,7 @@ let package = Package(
         .target(
             name: "GitOrchRunCLI",
             dependencies: [
-                "GitOrchCLI", "OrchRuntime", "OrchStore", "OrchModel", "GitKit",
+                "GitOrchCLI", "OrchRuntime", "OrchStore", "OrchModel", "GitKit", "ProcessKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -92,7 +95,7 @@ let package = Package(
         .target(
             name: "OrchDashboard",
             dependencies: [
-                "OrchRuntime", "OrchModel", "GitKit",
+                "OrchRuntime", "OrchModel", "GitKit", "ProcessKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ],
@@ -129,7 +132,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "orch-bench",
-            dependencies: ["OrchStore", "OrchModel", "GitKit", "OrchRuntime"],
+            dependencies: ["OrchStore", "OrchModel", "GitKit", "ProcessKit", "OrchRuntime"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -138,6 +141,7 @@ let package = Package(
             path: "Tests/OrchTestSupport",
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit"], swiftSettings: strictSettings),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "OrchTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "OrchModelTests", dependencies: ["OrchModel", "OrchTestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -152,13 +156,13 @@ let package = Package(
         ),
         .testTarget(
             name: "OrchRuntimeTests",
-            dependencies: ["OrchRuntime", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport"],
+            dependencies: ["OrchRuntime", "OrchStore", "OrchModel", "GitKit", "ProcessKit", "OrchTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GitOrchCLITests",
             dependencies: [
-                "GitOrchCLI", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "git-orch-manual", "OrchStore", "OrchModel", "GitKit", "OrchTestSupport",
+                "GitOrchCLI", "git-orch-catalog", "git-orch-mcp", "git-orch-run", "git-orch-manual", "OrchStore", "OrchModel", "GitKit", "ProcessKit", "OrchTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -2,13 +2,6 @@
 #define GIT_ORCH_CLIBGIT2_SHIM_H
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
-#include <spawn.h>
-
-/* glibc (2.29+) has this, but Swift's Glibc module does not show it without _GNU_SOURCE. */
-extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
-/* The same for pipe2: pipes created close-on-exec in one step, so that a child another thread
-   spawns meanwhile does not inherit them. */
-extern int pipe2(int pipefd[2], int flags);
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one fixed-signature wrapper per option. */
 static inline int git_orch_set_strict_object_creation(int enabled) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import GitKit
 import OrchModel
 import OrchStore
+import ProcessKit
 
 extension GitOrch {
     struct Clone: ParsableCommand {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ProcessKit
 
 /// Where commands write. The standard console writes to stdout/stderr; tests swap in a
 /// `CapturingConsole` with `Console.$current.withValue(...)` to run commands in-process.
@@ -28,15 +29,7 @@ final class StandardConsole: Console, @unchecked Sendable {
     override var usesColor: Bool { colorful }
 
     override func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let count = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + done, buffer.count - done)
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return }
-                done += count
-            }
-        }
+        _ = writeAll(STDOUT_FILENO, bytes)
     }
 
     override func writeError(_ text: String) {

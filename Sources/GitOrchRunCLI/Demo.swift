@@ -8,6 +8,7 @@ import GitOrchCLI
 import OrchModel
 import OrchRuntime
 import OrchStore
+import ProcessKit
 
 extension GitOrchRun {
     struct Demo: ParsableCommand {

@@ -9,6 +9,7 @@ import OrchCatalog
 import OrchModel
 import OrchRuntime
 import OrchStore
+import ProcessKit
 
 extension GitOrchRun {
     struct Start: ParsableCommand {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 public import Foundation
 import OrchRuntime
+import ProcessKit
 
 /// How a hand-off ended.
 public struct HandoffOutcome: Sendable, Equatable {

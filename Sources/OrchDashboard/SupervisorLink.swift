@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 public import OrchRuntime
+import ProcessKit
 
 /// How the dashboard talks to the supervisor: the control socket's requests, and its `subscribe`
 /// stream. A protocol so that server tests can stand in a supervisor of their own.
@@ -81,15 +82,7 @@ enum ControlLine {
     }
 
     static func write(_ fd: Int32, _ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return false }
-            written += count
-        }
-        return true
+        writeAll(fd, Array(text.utf8))
     }
 
     /// Calls `line` for each line until end of file or an error (a last unfinished line too).
@@ -97,8 +90,7 @@ enum ControlLine {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = read(fd, &chunk, chunk.count)
-            if count < 0 && errno == EINTR { continue }
+            let count = retryingOnEINTR { read(fd, &chunk, chunk.count) }
             guard count > 0 else {
                 if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
                 return

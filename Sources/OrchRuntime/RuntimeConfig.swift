@@ -1,6 +1,6 @@
 import Foundation
-import GitKit
 public import OrchModel
+import ProcessKit
 
 /// The runtime's settings: `git config orch.*` (read once, multi-valued keys kept), with defaults.
 /// The README's configuration table lists every key.

@@ -1,5 +1,6 @@
 public import GitKit
 public import OrchModel
+import ProcessKit
 
 /// Failed attempts at a task, kept as commits under `refs/orch-attempts/<task-id>/<n>` (n counts
 /// from 1): the work an agent left when its attempt failed, a child of the branch it worked on.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 public import GitKit
+import ProcessKit
 
 /// `git orch conflicts` keeps its memo in `<git-common-dir>/orch/cache/conflicts.bin`, so a
 /// repeated run merges nothing it merged before and diffs no tree it diffed before. Like the graph
@@ -45,7 +46,7 @@ extension ConflictMemo {
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
-        let complete = writer.bytes.withUnsafeBytes { buffer in LocalFiles.writeAll(fd, buffer) }
+        let complete = writeAll(fd, writer.bytes)
         close(fd)
         if !complete || rename(temporary, path) != 0 { unlink(temporary) } else { modified = false }
     }

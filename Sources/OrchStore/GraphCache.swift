@@ -5,6 +5,7 @@ import Darwin
 #endif
 import GitKit
 import OrchModel
+import ProcessKit
 
 /// A binary copy of one graph snapshot in `<git-common-dir>/orch/cache/`, so reading 100k tasks
 /// does not mean parsing 100k blobs. It is disposable: it records the commit it describes, a
@@ -56,7 +57,7 @@ struct GraphCache {
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
-        let complete = writer.bytes.withUnsafeBytes { buffer in LocalFiles.writeAll(fd, buffer) }
+        let complete = writeAll(fd, writer.bytes)
         close(fd)
         if !complete || rename(temporary, path) != 0 { unlink(temporary) }
         LocalFiles.removeFiles(in: directory, withSuffix: ".tmp", olderThanSeconds: 60)

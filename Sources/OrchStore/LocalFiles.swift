@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ProcessKit
 
 /// Plain POSIX file helpers for the few local (non-git) files git-orch touches. Kept off Foundation
 /// to keep start-up lean.
@@ -21,8 +22,7 @@ public enum LocalFiles {
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, size - done) }
-            if count < 0 && errno == EINTR { continue }
+            let count = bytes.withUnsafeMutableBytes { buffer in retryingOnEINTR { Glibc.read(fd, buffer.baseAddress! + done, size - done) } }
             if count < 0 { return nil }
             if count == 0 { bytes.removeLast(size - done); return bytes }
             done += count
@@ -37,25 +37,11 @@ public enum LocalFiles {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
+            let count = chunk.withUnsafeMutableBytes { buffer in retryingOnEINTR { Glibc.read(fd, buffer.baseAddress, buffer.count) } }
+            if count < 0 { return nil }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
         }
-    }
-
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let count = write(fd, buffer.baseAddress! + done, buffer.count - done)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return false }
-            done += count
-        }
-        return true
     }
 
     /// Removes files in `directory` ending in `suffix` and not modified for `age` seconds:

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 public import GitKit
+import ProcessKit
 
 /// The git CLI for what libgit2 1.5 cannot do: push atomically with a lease. Fetching goes
 /// through the CLI too, so both use the user's credentials and transport settings.

@@ -1,4 +1,5 @@
 import GitKit
+import ProcessKit
 
 extension RemoteGit {
     /// Makes a plain `git fetch <remote>` bring `refs/orch/*` along: adds the fetch refspec to

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CProcess
 import FoundationEssentials
+import ProcessKit
 
 /// Inside the sandbox: `git orch mcp` relays its stdin and stdout to the worker's MCP socket.
 public enum McpBridge {
@@ -27,31 +28,21 @@ public enum McpBridge {
         var stdinOpen = true
         while true {
             fds[0].fd = stdinOpen ? 0 : -1
-            if poll(&fds, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                return 1
-            }
+            guard retryingOnEINTR({ poll(&fds, 2, -1) }) >= 0 else { return 1 }
             if stdinOpen, fds[0].revents != 0 {
-                let count = read(0, &buffer, buffer.count)
-                if count > 0 { guard writeAll(fd, buffer, count) else { return 0 } }
-                else if count == 0 || errno != EINTR { stdinOpen = false; shutdown(fd, Int32(SHUT_WR)) }
+                let count = retryingOnEINTR { read(0, &buffer, buffer.count) }
+                if count > 0 { guard relay(buffer, count, to: fd) else { return 0 } }
+                else { stdinOpen = false; shutdown(fd, Int32(SHUT_WR)) }
             }
             if fds[1].revents != 0 {
-                let count = read(fd, &buffer, buffer.count)
-                if count > 0 { guard writeAll(1, buffer, count) else { return 0 } }
-                else if count == 0 || errno != EINTR { return 0 }
+                let count = retryingOnEINTR { read(fd, &buffer, buffer.count) }
+                if count > 0 { guard relay(buffer, count, to: 1) else { return 0 } }
+                else { return 0 }
             }
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
-        var offset = 0
-        while offset < count {
-            let written = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
+    private static func relay(_ buffer: [UInt8], _ count: Int, to fd: Int32) -> Bool {
+        buffer.withUnsafeBytes { writeAll(fd, UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GitKit
 public import OrchModel
+import ProcessKit
 
 /// Stage 2 of skill selection through a configured command (a cheap model's CLI, for example
 /// `claude -p --model haiku`). Like git's own configured commands it runs through `sh -c`; the

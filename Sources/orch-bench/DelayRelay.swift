@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// A TCP relay that holds every byte for `delay` in each direction: what `tc netem delay` does
 /// on a link, for a kernel built without netem (`Specified qdisc kind is unknown`). The team-remote
@@ -118,8 +119,7 @@ enum DelayRelay {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             var last = notBefore
             while true {
-                let count = buffer.withUnsafeMutableBytes { recv(from, $0.baseAddress, $0.count, 0) }
-                if count < 0 && errno == EINTR { continue }
+                let count = buffer.withUnsafeMutableBytes { bytes in retryingOnEINTR { recv(from, bytes.baseAddress, bytes.count, 0) } }
                 // Order is kept: a chunk never leaves before the one read before it.
                 let at = max(last, DelayRelay.now() + delay)
                 last = at
@@ -146,8 +146,9 @@ enum DelayRelay {
                 }
                 var sent = 0
                 while sent < chunk.bytes.count {
-                    let count = chunk.bytes.withUnsafeBytes { send(to, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-                    if count < 0 && errno == EINTR { continue }
+                    let count = chunk.bytes.withUnsafeBytes { bytes in
+                        retryingOnEINTR { send(to, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+                    }
                     if count <= 0 {
                         // The other side is gone: stop reading this direction too.
                         shutdown(from, Int32(SHUT_RD))

@@ -2,12 +2,13 @@ import Foundation
 import GitKit
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// Runs programs without a shell and times things.
 enum Shell {
     struct Result { var status: Int32; var output: String }
 
-    /// GitKit's posix_spawn runner: Foundation's Process costs tens of milliseconds per child
+    /// ProcessKit's posix_spawn runner (Subprocess): Foundation's Process costs tens of milliseconds per child
     /// here, which would swamp the figures being measured.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: String, input: Data? = nil, discardOutput: Bool = false) throws -> Result {

@@ -1,6 +1,6 @@
 import Foundation
-import GitKit
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 /// `start --detach --dashboard` prints the dashboard's URL (not only into the supervisor's log),

@@ -1,6 +1,6 @@
 import Foundation
-import GitKit
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 @Suite(.serialized) struct TeamControlTests {

@@ -1,7 +1,7 @@
 import Foundation
-import GitKit
 import OrchRuntime
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 /// Runs Tests/Fixtures/fake-agent as claude, codex and aider through the built-in presets, and

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// One thing the preflight found about an agent: fine, or a problem with its fix.
 public struct PreflightFinding: Sendable, Equatable, CustomStringConvertible {

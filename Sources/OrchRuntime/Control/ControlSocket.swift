@@ -136,7 +136,7 @@ public enum ControlSocket {
         while Date() < deadline {
             var item = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&item, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000)))
-            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 && errno == EINTR { continue }  // the deadline is checked again first
             guard ready > 0 else { return nil }
             let count = read(fd, &byte, 1)
             if count <= 0 { return buffer.isEmpty ? nil : String(decoding: buffer, as: UTF8.self) }

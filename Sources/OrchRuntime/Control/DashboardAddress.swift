@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// Where a running dashboard says it is: `.git/orch/run/dashboard.url` holds its pid and URL
 /// (readable by the owner only: the URL carries the access token). `git orch dashboard --url` and

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// Runs a short probe (`claude --version`, `bwrap ... true`) with a time limit, so a tool that
 /// waits for input or hangs cannot hang `git orch doctor`.

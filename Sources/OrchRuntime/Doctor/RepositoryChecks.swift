@@ -6,6 +6,7 @@ public import GitKit
 import OrchCatalog
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// The repository's side of being ready: a working tree, the task graph, a main branch with a
 /// commit, readable settings, no team already running, hooks, the remote's refspec and disk.

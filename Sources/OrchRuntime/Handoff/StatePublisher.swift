@@ -1,5 +1,6 @@
 public import GitKit
 import OrchStore
+import ProcessKit
 
 /// Step 3 of a handoff: pushes worker branches and syncs the state refs with the remote, so a
 /// clone elsewhere can resume. The remote is `orch.remote`, else origin, else the only remote.

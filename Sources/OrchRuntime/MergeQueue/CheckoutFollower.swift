@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ProcessKit
 
 /// Moves the protected branch the way git itself would move a checked-out branch: every worktree
 /// that has it checked out (the user's own checkout, usually) is brought along, as

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// The merge queue of a team on a remote, as a layer over `MergeQueue`: before each step it
 /// fetches the workers' pushed branches and the shared state, and brings main to the remote's

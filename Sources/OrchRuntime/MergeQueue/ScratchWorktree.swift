@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ProcessKit
 
 /// A throw-away checkout of one commit under `.git/orch/queue/`, where the test command runs.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import GitKit
 import OrchModel
+import ProcessKit
 
 /// Runs the project's test command on a checkout, retrying a failure as the flaky-test policy says.
 struct TestCommandRunner {

@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ProcessKit
 
 /// The queue's test worktrees, kept between candidates and between runs so that builds stay
 /// warm: `.git/orch/queue/lane-<n>`, one per candidate tested at once. Each candidate is checked

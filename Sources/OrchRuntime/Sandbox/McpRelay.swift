@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import OrchTools
+import ProcessKit
 
 /// `git orch mcp` for a sandboxed agent. The MCP server writes the team's state (claims,
 /// completions, messages, handoffs), which the sandbox keeps read-only, so it runs outside: the
@@ -38,9 +39,9 @@ final class McpRelay: @unchecked Sendable {
 
     private func acceptLoop() {
         while true {
-            let connection = accept(listenFD, nil, nil)
+            let connection = retryingOnEINTR { accept(listenFD, nil, nil) }
             if connection < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == ECONNABORTED { continue }
                 return
             }
             // Not inherited by the agents and servers the worker starts meanwhile.

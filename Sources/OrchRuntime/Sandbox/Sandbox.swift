@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import GitKit
+import ProcessKit
 
 /// Whether agents can be confined here, and the decision for one start.
 public enum Sandbox {

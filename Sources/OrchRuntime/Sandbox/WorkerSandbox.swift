@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import GitKit
 import OrchModel
+import ProcessKit
 
 extension RuntimePaths {
     /// Each worker's private $HOME for its sandboxed agents.

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import GitKit
+import ProcessKit
 
 /// What a new worktree needs before an agent works in it or the queue tests in it: untracked
 /// files copied from the user's checkout (`orch.copyFiles`, e.g. `.env`), then the project's setup

@@ -6,6 +6,7 @@ import Foundation
 public import GitKit
 public import OrchModel
 import OrchStore
+import ProcessKit
 
 /// `git orch start`: spawns the team's worker processes, follows their events, restarts what
 /// crashes or stops answering, serves the control socket, and stops everything on Ctrl-C,

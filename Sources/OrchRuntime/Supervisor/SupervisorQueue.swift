@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// The supervisor's merge queue: a `git orch queue run` child started when finished work waits
 /// (or when merged work's tasks are not done: `MergedWorkPolicy`), its end reported, and the

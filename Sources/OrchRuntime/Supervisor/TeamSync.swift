@@ -5,6 +5,7 @@ import Foundation
 import GitKit
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// A team on a remote, the supervisor's side, on its own thread (with its own repository handle,
 /// so the supervisor's loop never waits on the network):

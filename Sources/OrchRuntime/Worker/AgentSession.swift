@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// One run of an agent on a pseudo-terminal in the worker's worktree: its output goes to the
 /// output parser and the raw log as it comes, and as a transcript (TranscriptRenderer) to the
@@ -85,7 +86,7 @@ struct AgentSession {
         while true {
             let (commands, ready) = channel.wait(timeout: 0.25, extra: masterOpen ? [terminal.master] : [])
             if ready.contains(terminal.master) {
-                let count = read(terminal.master, &chunk, chunk.count)
+                let count = retryingOnEINTR { read(terminal.master, &chunk, chunk.count) }
                 if count > 0 {
                     let bytes = chunk[0..<count]
                     rawLog?.append(bytes)
@@ -100,8 +101,6 @@ struct AgentSession {
                         waitingForInput = false
                         channel.send(RuntimeEvent(.state, task: task, state: WorkerState.running.rawValue))
                     }
-                } else if count < 0 && errno == EINTR {
-                    continue
                 } else {
                     // EIO: every holder of the replica closed it; the agent has (nearly) exited.
                     masterOpen = false

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// Keeps a failed attempt's uncommitted work as a commit under `refs/orch-attempts/<task>/<n>`
 /// (a child of the worker's branch head, the branch itself untouched) and clears it from the

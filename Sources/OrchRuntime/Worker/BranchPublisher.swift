@@ -1,5 +1,6 @@
 import GitKit
 import OrchStore
+import ProcessKit
 
 /// A team on a remote: a worker's branch is pushed after each commit, so its work survives its
 /// machine and the queue runner on another machine can merge it. The branch is the worker's own

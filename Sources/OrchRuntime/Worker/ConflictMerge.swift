@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import OrchModel
+import ProcessKit
 
 /// Prepares a worker's branch for its agent to resolve the conflicts the merge queue met: the
 /// branch is merged with the new main and the result is committed with the conflict markers in

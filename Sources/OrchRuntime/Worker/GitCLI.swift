@@ -1,4 +1,4 @@
-import GitKit
+import ProcessKit
 
 /// The git CLI, for what libgit2 1.5 cannot do (worktrees on existing branches, index updates
 /// that honour .gitignore and hooks as the user's git does). Arguments go straight to git, never

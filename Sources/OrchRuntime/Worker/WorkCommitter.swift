@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import GitKit
+import ProcessKit
 
 /// Commits what an agent changed in a worktree, keeping secrets out: files matching the
 /// deny-list stay on disk but are never staged.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// What the supervisor tells a worker, one JSON object per line on the worker's standard input.
 public struct WorkerCommand: Codable, Sendable, Equatable {
@@ -52,14 +53,7 @@ final class WorkerChannel {
     func send(_ event: RuntimeEvent) {
         var event = event
         event.worker = event.worker ?? worker
-        let line = Array((event.jsonLine() + "\n").utf8)
-        var written = 0
-        while written < line.count {
-            let count = line.withUnsafeBytes { write(output, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { supervisorGone = true; return }
-            written += count
-        }
+        if !writeAll(output, Array((event.jsonLine() + "\n").utf8)) { supervisorGone = true }
     }
 
     func heartbeatIfDue() {
@@ -94,9 +88,8 @@ final class WorkerChannel {
 
     private func readCommands() -> [WorkerCommand] {
         var chunk = [UInt8](repeating: 0, count: 4096)
-        let count = read(input, &chunk, chunk.count)
+        let count = retryingOnEINTR { read(input, &chunk, chunk.count) }
         if count <= 0 {
-            if count < 0 && errno == EINTR { return [] }
             supervisorGone = true
             return []
         }

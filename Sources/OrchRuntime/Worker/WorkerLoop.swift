@@ -6,6 +6,7 @@ public import GitKit
 public import OrchCatalog
 public import OrchModel
 import OrchStore
+import ProcessKit
 
 /// A worker process's life: claim a task that fits, build the prompt, run the agent in the
 /// worktree, commit what it changed, mark the task done (or give it back), and again, until the

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CProcess
-import GitKit
 
 /// What a child's standard descriptor is connected to.
 public enum ChildIO: Sendable {
@@ -14,13 +13,22 @@ public enum ChildIO: Sendable {
     case path(String, flags: Int32)
 }
 
+/// A process that could not be started (or a pipe or terminal for one not made): which, and the
+/// errno.
 public struct SpawnError: Error, Sendable, CustomStringConvertible {
     public var executable: String
     public var code: Int32
+    public init(executable: String, code: Int32) {
+        self.executable = executable
+        self.code = code
+    }
     public var description: String { "cannot run \(executable): \(String(cString: strerror(code)))" }
 }
 
-/// Starts processes with posix_spawn: never through a shell, the arguments as given.
+/// Starts processes with posix_spawn: never through a shell, the arguments as given. The one
+/// spawner of the package (`Subprocess.run` is built on it); posix_spawn rather than fork, which
+/// Swift cannot do safely, and rather than Foundation's Process, which costs tens of
+/// milliseconds per child on Linux.
 public enum ProcessSpawner {
     public struct Options: Sendable {
         public var directory: String?
@@ -35,6 +43,10 @@ public enum ProcessSpawner {
         public var newSession = false
         /// Joins this process group (0: a new group led by the child). Ignored with `newSession`.
         public var processGroup: Int32?
+        /// Whether the signals we ignore or block (SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGHUP,
+        /// SIGQUIT) are set back to their defaults and unblocked in the child. Off, the child
+        /// inherits our dispositions and mask, as `Subprocess.run`'s git children always have.
+        public var resetSignals = true
 
         public init() {}
     }
@@ -46,16 +58,19 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Signals we ignore or block must not leak into the child.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        let flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        posix_spawnattr_setflags(&attributes, flags)
+        var flags: Int16 = 0
+        if options.resetSignals {
+            // Signals we ignore or block must not leak into the child.
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+            posix_spawnattr_setflags(&attributes, flags)
+        }
         if options.newSession {
             orch_spawnattr_setsid(&attributes)
         } else if let group = options.processGroup {
@@ -79,9 +94,16 @@ public enum ProcessSpawner {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = executable.contains("/")
-            ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        var result: Int32 = 0
+        for attempt in 0..<5 {
+            result = executable.contains("/")
+                ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+                : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+            // A program just written may still be open for writing in a child that another
+            // thread forked meanwhile (ETXTBSY until that child execs): transient, so try again.
+            guard result == ETXTBSY, attempt < 4 else { break }
+            usleep(UInt32(20_000 << attempt))
+        }
         guard result == 0 else { throw SpawnError(executable: executable, code: result) }
         return pid
     }
@@ -90,13 +112,8 @@ public enum ProcessSpawner {
     /// while it runs (with `block` false).
     public static func wait(_ pid: Int32, block: Bool) -> Int32? {
         var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, block ? 0 : WNOHANG)
-            if result == pid { return exitStatus(status) }
-            if result == 0 { return nil }
-            if errno == EINTR { continue }
-            return nil
-        }
+        let result = retryingOnEINTR { waitpid(pid, &status, block ? 0 : WNOHANG) }
+        return result == pid ? exitStatus(status) : nil
     }
 
     public static func exitStatus(_ status: Int32) -> Int32 {
