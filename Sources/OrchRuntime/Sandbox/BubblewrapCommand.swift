@@ -72,6 +72,12 @@ struct BubblewrapCommand {
         return [bwrap] + options + ["--", executable] + arguments
     }
 
+    /// The folder of `executable` once symlinks are followed: a symlinked agent (a launcher in
+    /// ~/.local/bin) needs its real folder shown too.
+    static func realFolder(of executable: String) -> String {
+        URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+
     /// `root/x` for a `path` at or below `root/x`; nil when `path` is not below `root`.
     static func topFolder(of path: String, below root: String) -> String? {
         let base = root.hasSuffix("/") ? String(root.dropLast()) : root

@@ -42,7 +42,7 @@ public enum Sandbox {
         // As a worker does: the program's own folder is shown too (an agent under the hidden home).
         var programs = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
         if executable.hasPrefix("/") {
-            programs.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path)
+            programs.append(BubblewrapCommand.realFolder(of: executable))
         }
         let command = BubblewrapCommand(
             bwrap: bwrap, identity: .current, home: environment["HOME"], privateHome: privateHome, agentPaths: [],

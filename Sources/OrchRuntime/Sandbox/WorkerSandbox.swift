@@ -119,9 +119,7 @@ final class WorkerSandbox {
             relay.setTask(task.hex)
             environment[McpRelay.environmentKey] = relay.socketPath
         }
-        // A symlinked agent (a launcher in ~/.local/bin) needs its real folder too.
-        let real = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        layout.programDirectories.append(real)
+        layout.programDirectories.append(BubblewrapCommand.realFolder(of: executable))
         let words = layout.arguments(executable: executable, invocation.arguments)
         return (AgentInvocation(executable: words[0], arguments: Array(words.dropFirst()), standardInput: invocation.standardInput), environment)
     }

@@ -213,44 +213,49 @@ public final class Supervisor {
     // MARK: Worker processes
 
     func spawn(_ handle: WorkerHandle) {
-        var toWorker: [Int32] = [0, 0], fromWorker: [Int32] = [0, 0]
-        guard pipe(&toWorker) == 0, pipe(&fromWorker) == 0 else {
-            markOffline(handle, "cannot create pipes: \(String(cString: strerror(errno)))")
+        // Close-on-exec from the start (the sync thread spawns git meanwhile); the worker gets its
+        // ends as its standard input and output.
+        let toWorker: (read: Int32, write: Int32), fromWorker: (read: Int32, write: Int32)
+        do throws(SpawnError) {
+            toWorker = try ProcessSpawner.pipe()
+            do { fromWorker = try ProcessSpawner.pipe() } catch {
+                close(toWorker.read); close(toWorker.write)
+                throw error
+            }
+        } catch {
+            markOffline(handle, "cannot create pipes: \(String(cString: strerror(error.code)))")
             return
         }
-        for fd in [toWorker[1], fromWorker[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        _ = fcntl(fromWorker[0], F_SETFL, O_NONBLOCK)
+        _ = fcntl(fromWorker.read, F_SETFL, O_NONBLOCK)
         var options = ProcessSpawner.Options()
         options.directory = repositoryRoot
-        options.stdin = .descriptor(toWorker[0])
-        options.stdout = .descriptor(fromWorker[1])
+        options.stdin = .descriptor(toWorker.read)
+        options.stdout = .descriptor(fromWorker.write)
         options.stderr = .path(paths.logs + "/\(handle.record.name).worker.log", flags: O_WRONLY | O_CREAT | O_APPEND)
         options.processGroup = teamGroup ?? 0
         options.environment = ["GIT_ORCH_MAIN_BRANCH": mainBranch, Confinement.environmentKey: confinement.environmentValue]
         handle.confinement = confinement.description
         // A budget from the mission (not from git config) reaches the workers this way.
         if let budget = settings.teamBudgetUSD { options.environment["GIT_ORCH_TEAM_BUDGET"] = String(budget) }
-        var spawned: Result<Int32, SpawnError>
-        do {
-            spawned = .success(try ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options))
-        } catch {
-            // The team's group is gone with its last member: start a new one.
-            options.processGroup = 0
-            do { spawned = .success(try ProcessSpawner.spawn(self.options.executable, ["__worker", handle.record.name], options)) } catch {
-                spawned = .failure(error)
+        let arguments = ["__worker", handle.record.name]
+        let pid: Int32
+        do throws(SpawnError) {
+            do { pid = try ProcessSpawner.spawn(self.options.executable, arguments, options) } catch {
+                // The team's group is gone with its last member: start a new one.
+                options.processGroup = 0
+                pid = try ProcessSpawner.spawn(self.options.executable, arguments, options)
             }
-        }
-        close(toWorker[0])
-        close(fromWorker[1])
-        guard case .success(let pid) = spawned else {
-            close(toWorker[1]); close(fromWorker[0])
-            if case .failure(let error) = spawned { markOffline(handle, error.description) }
+        } catch {
+            for fd in [toWorker.read, toWorker.write, fromWorker.read, fromWorker.write] { close(fd) }
+            markOffline(handle, error.description)
             return
         }
+        close(toWorker.read)
+        close(fromWorker.write)
         if options.processGroup == 0 { teamGroup = pid }
         handle.pid = pid
-        handle.commandFD = toWorker[1]
-        handle.eventFD = fromWorker[0]
+        handle.commandFD = toWorker.write
+        handle.eventFD = fromWorker.read
         handle.state = .starting
         handle.lastHeard = .now()
         handle.heardSinceSpawn = false

@@ -34,7 +34,8 @@ public final class WorkerLoop {
     private var failurePolicy = AgentFailurePolicy()
     /// Set when the agent's environment is broken: the worker goes offline with this reason.
     private var offlineReason: String?
-    private var memory: WorkerMemory { WorkerMemory(paths: paths, worker: record.name) }
+    private var memory: WorkerMemory { WorkerMemory(paths: paths, worker: record.name, resumable: preset.resume != nil) }
+    private var mcpConfig: String? { memory.mcpConfigFile(offered: settings.offerMCP && preset.mcp != nil) }
     private var queueLink: QueueLink { QueueLink(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch) }
     /// Budgets and handoff triggers (OrchModel).
     private var policy: WorkerPolicy {
@@ -76,7 +77,7 @@ public final class WorkerLoop {
             try saveLeftovers()
             sandbox = try WorkerSandbox(confinement: WorkerSandbox.confinement(settings: settings), worker: record.name, preset: preset,
                                         worktree: worktree, repositoryRoot: repositoryRoot, paths: paths,
-                                        offerMCP: settings.offerMCP, mcpConfig: memory.mcpConfigFile(offered: settings.offerMCP && preset.mcp != nil))
+                                        offerMCP: settings.offerMCP, mcpConfig: mcpConfig)
         } catch {
             // Maybe passing (a lock, a busy disk): exit as a crash, so the supervisor retries a few
             // times with backoff before it takes the worker offline with this message.
@@ -226,9 +227,9 @@ public final class WorkerLoop {
             repositoryContext: repositoryContext(), previousFailure: previousAttempts(of: task)))
         let promptFile = paths.prompts + "/\(record.name)-\(task.id.hex).md"
         _ = FileManager.default.createFile(atPath: promptFile, contents: Data(prompt.utf8))
-        let session = memory.session(for: task.id, resumable: preset.resume != nil)
+        let session = memory.session(for: task.id)
         let invocation = preset.invocation(prompt: prompt, promptFile: promptFile, sessionID: session.id, resuming: session.resuming,
-                                           model: record.model, worktree: worktree, mcpConfig: memory.mcpConfigFile(offered: settings.offerMCP && preset.mcp != nil))
+                                           model: record.model, worktree: worktree, mcpConfig: mcpConfig)
         let limiter = SharedRateLimiter(path: paths.rateLimiter, capacity: settings.agentStartBurst, perSecond: settings.agentStartsPerMinute / 60)
         // Waiting for a start keeps the heartbeats going and the supervisor's commands heard.
         _ = limiter.acquire { seconds in
@@ -241,7 +242,7 @@ public final class WorkerLoop {
                                  pidFile: paths.run + "/\(record.name).agent.pid")
         agent.onPaused = { [weak self] in self?.paused = $0 }
         // Only a session the agent itself reported is ever resumed (codex picks its own ids).
-        agent.onSession = { [memory, resumable = preset.resume != nil] in if resumable { memory.rememberSession($0, of: task.id) } }
+        agent.onSession = { [memory] in memory.rememberSession($0, of: task.id) }
         agent.rawLog = TerminalLog(path: paths.rawTerminalLog(record.name), limit: settings.terminalLogBytes)
         agent.color = record.color.hex
         let outcome: AgentSession.Outcome

@@ -6,6 +6,8 @@ import OrchModel
 struct WorkerMemory {
     let paths: RuntimePaths
     let worker: String
+    /// Whether the agent can resume a session (its preset says how): else none is kept.
+    let resumable: Bool
 
     private var sessionFile: String { paths.run + "/\(worker).session" }
     private func failureFile(_ id: TaskID) -> String { paths.run + "/failures/\(id.hex)" }
@@ -13,7 +15,7 @@ struct WorkerMemory {
     /// Session ids: a fresh one per task, reused when resuming the same task after a restart so
     /// an agent that can resume picks up its own conversation. The session file holds only what
     /// the agent reported (`rememberSession`); a handoff removes it, so the next run starts fresh.
-    func session(for task: TaskID, resumable: Bool) -> (id: String, resuming: Bool) {
+    func session(for task: TaskID) -> (id: String, resuming: Bool) {
         if resumable, let text = try? String(contentsOfFile: sessionFile, encoding: .utf8) {
             let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             if parts.count == 2, parts[0] == task.hex { return (parts[1], true) }
@@ -23,6 +25,7 @@ struct WorkerMemory {
     }
 
     func rememberSession(_ id: String, of task: TaskID) {
+        guard resumable else { return }
         _ = FileManager.default.createFile(atPath: sessionFile, contents: Data("\(task.hex) \(id)\n".utf8))
     }
 
