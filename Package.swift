@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "GitOrchCatalogCLI",
             dependencies: [
-                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "OrchTools", "GitKit",
+                "GitOrchCLI", "OrchCatalog", "OrchStore", "OrchModel", "OrchTools", "GitKit", "ProcessKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

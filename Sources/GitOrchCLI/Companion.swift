@@ -2,16 +2,15 @@
 import Glibc
 #endif
 import ArgumentParser
-import FoundationEssentials
+import ProcessKit
 
 /// Commands served by a companion executable installed next to `git-orch`: the process is
 /// replaced (`execv`), so arguments, standard input and output, and the exit status are the
 /// companion's. Keeping heavy libraries there keeps every other command's start-up lean.
 enum Companion {
     static func exec(_ companion: String, _ arguments: [String]) throws(CLIError) -> Never {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(companion).path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
+        let path = RunningProgram.sibling(companion)
+        guard access(path, X_OK) == 0 else {
             throw .input("\(path) is missing; reinstall git-orch (./install.sh)")
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]

@@ -29,6 +29,11 @@ struct Context {
         do { return try store.snapshot() } catch { throw .store(error) }
     }
 
+    /// The ready tasks for `role` in claim order, and the graph's unreadable entries.
+    func readyTasks(for role: String?) throws(CLIError) -> (tasks: [Task], corrupt: [CorruptEntry]) {
+        do { return try store.readyTasks(for: role) } catch { throw .store(error) }
+    }
+
     @discardableResult
     func apply(_ operation: GraphOperation) throws(CLIError) -> TaskStore.Applied {
         do { return try store.apply(operation) } catch { throw .store(error) }
@@ -49,13 +54,20 @@ struct Context {
     /// Reports damage found while listing (unreadable task files, and with `cycles` a dependency
     /// cycle stored by a hand edit or a bad merge) on stderr; the caller exits 2 after printing.
     func reportCorruption(in snapshot: GraphSnapshot, cycles: Bool = false) throws(CLIError) {
-        var problems = snapshot.corrupt.map { "\(StateRefs.graph):\($0.path): \($0.reason)" }
-        if cycles, let cycle = snapshot.graph.storedCycle() {
-            problems.append("\(StateRefs.graph): dependency cycle \(cycle.map { snapshot.graph.describe($0) }.joined(separator: " -> ")); its tasks are listed last and can never be ready")
+        var cycle: String?
+        if cycles, let found = snapshot.graph.storedCycle() {
+            cycle = "\(StateRefs.graph): dependency cycle \(found.map { snapshot.graph.describe($0) }.joined(separator: " -> ")); its tasks are listed last and can never be ready"
         }
+        try reportCorruption(snapshot.corrupt, cycle: cycle)
+    }
+
+    /// Reports unreadable task files (and a stored cycle, described) as `reportCorruption(in:)` does.
+    func reportCorruption(_ corrupt: [CorruptEntry], cycle: String? = nil) throws(CLIError) {
+        var problems = corrupt.map { "\(StateRefs.graph):\($0.path): \($0.reason)" }
+        if let cycle { problems.append(cycle) }
         guard let last = problems.popLast() else { return }
         for problem in problems { console.writeError("git-orch: warning: \(problem)") }
-        throw .partial(last + (snapshot.corrupt.isEmpty ? "" : "; other tasks shown"))
+        throw .partial(last + (corrupt.isEmpty ? "" : "; other tasks shown"))
     }
 }
 

@@ -19,14 +19,17 @@ extension GitOrch {
 
         func run() throws {
             let context = try Context.open()
-            let snapshot = try context.snapshot()
-            let ready = snapshot.graph.readyTasks(for: role)
             if output.json {
-                context.console.write(TaskJSON.encodeArray(ready))
+                // Scripts poll this: only the ready tasks are decoded from the cache.
+                let ready = try context.readyTasks(for: role)
+                context.console.write(TaskJSON.encodeArray(ready.tasks))
+                try context.reportCorruption(ready.corrupt)
             } else {
+                let snapshot = try context.snapshot()
+                let ready = snapshot.graph.readyTasks(for: role)
                 context.console.write(Array(TaskFormatting.table(ready, graph: snapshot.graph, style: context.style).utf8))
+                try context.reportCorruption(in: snapshot)
             }
-            try context.reportCorruption(in: snapshot)
         }
     }
 }

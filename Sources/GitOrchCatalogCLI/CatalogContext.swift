@@ -7,6 +7,7 @@ import GitOrchCLI
 import OrchCatalog
 import OrchModel
 import OrchTools
+import ProcessKit
 
 /// The catalog as the commands see it: shipped roles, missions and skills, plus the current
 /// repository's `.orch/` overrides when run inside one.
@@ -19,11 +20,10 @@ struct CatalogContext {
     let skillRanker: String?
 
     static func load() -> CatalogContext {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let repository = try? Repository.discoverFromEnvironment()
         let root = repository?.workingDirectory
         let ranker = (try? repository?.configString("orch.skillRanker")).flatMap { $0 }
-        let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable), overrideRoot: root.map { $0 + "/.orch" })
+        let loader = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: RunningProgram.path), overrideRoot: root.map { $0 + "/.orch" })
         return CatalogContext(catalog: loader.load(), console: Console.current, repositoryRoot: root, skillRanker: ranker)
     }
 

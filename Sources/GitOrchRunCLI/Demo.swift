@@ -34,7 +34,7 @@ extension GitOrchRun {
         func run() throws {
             let console = Console.current
             let root = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
-            try DemoSetup.create(at: root, executable: RunContext.executable)
+            try DemoSetup.create(at: root, executable: RunningProgram.path)
             console.print("""
             git-orch demo in \(root)
               project: textkit (POSIX sh), tests: \(DemoProject.testCommand)
@@ -49,7 +49,7 @@ extension GitOrchRun {
             let supervisor = try runtime { () throws(RuntimeError) in
                 try Supervisor(repository: repository, settings: settings, options: Supervisor.Options(
                     request: TeamRequest(workers: workers, agent: "scripted"), untilDone: true,
-                    executable: RunContext.executable, color: console.usesColor, print: { console.print($0) }))
+                    executable: RunningProgram.path, color: console.usesColor, print: { console.print($0) }))
             }
             // The dashboard prints its URL: open it to watch the four terminals.
             let dashboard = noDashboard ? nil : DashboardCompanion.start(console: console, in: root)

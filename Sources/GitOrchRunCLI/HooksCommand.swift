@@ -3,6 +3,7 @@ import Foundation
 import GitKit
 import GitOrchCLI
 import OrchRuntime
+import ProcessKit
 
 extension GitOrchRun {
     /// `git orch hooks ...`: the git hooks that keep the protected branch on tested commits.
@@ -20,8 +21,7 @@ extension GitOrchRun {
 extension GitOrchRun.Hooks {
     static func installer() throws(CLIError) -> HookInstaller {
         let repository = try QueueCLI.openRepository()
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        guard let hooks = HookInstaller.shippedHooksDirectory(executable: executable) else {
+        guard let hooks = HookInstaller.shippedHooksDirectory(executable: RunningProgram.path) else {
             throw .input("cannot find the shipped Hooks/ folder; reinstall git-orch (./install.sh) or set GIT_ORCH_SHARE")
         }
         return HookInstaller(repository: repository, shippedHooks: hooks)

@@ -7,6 +7,7 @@ import GitOrchCLI
 import OrchCatalog
 import OrchRuntime
 import OrchStore
+import ProcessKit
 
 /// What the run commands start from: the repository around the working directory, its runtime
 /// paths and settings.
@@ -31,12 +32,8 @@ struct RunContext {
         do { return try RuntimeSettings(RuntimeConfig.load(in: root)) } catch { throw .input(error.description) }
     }
 
-    static var executable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
-
     func catalog() -> Catalog {
-        CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: Self.executable), overrideRoot: repository.workingDirectory.map { $0 + "/.orch" }).load()
+        CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: RunningProgram.path), overrideRoot: repository.workingDirectory.map { $0 + "/.orch" }).load()
     }
 
     /// Sends a request to the running supervisor.

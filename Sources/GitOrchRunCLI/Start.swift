@@ -122,7 +122,7 @@ extension GitOrchRun {
             let console = context.console
             let supervisor = try runtime { () throws(RuntimeError) in
                 try Supervisor(repository: context.repository, settings: settings, options: Supervisor.Options(
-                    request: request, untilDone: untilDone, executable: RunContext.executable, color: console.usesColor,
+                    request: request, untilDone: untilDone, executable: RunningProgram.path, color: console.usesColor,
                     print: { console.print($0) }))
             }
             let dashboardPID = dashboard ? DashboardCompanion.start(console: console) : nil
@@ -169,7 +169,7 @@ enum Detach {
         options.stdout = .path(logPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         options.stderr = .path(logPath, flags: O_WRONLY | O_CREAT | O_APPEND)
         let pid: Int32
-        do { pid = try ProcessSpawner.spawn(RunContext.executable, arguments, options) } catch { throw .input(error.description) }
+        do { pid = try ProcessSpawner.spawn(RunningProgram.path, arguments, options) } catch { throw .input(error.description) }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let status = ProcessSpawner.wait(pid, block: false) {
@@ -194,7 +194,7 @@ enum Detach {
 /// Ctrl-C reaches both), stopped when the supervisor returns. Its URL goes to our output.
 enum DashboardCompanion {
     static func start(console: Console, in directory: String? = nil) -> Int32? {
-        let path = URL(fileURLWithPath: RunContext.executable).deletingLastPathComponent().appendingPathComponent("git-orch-dashboard").path
+        let path = RunningProgram.sibling("git-orch-dashboard")
         var options = ProcessSpawner.Options()
         options.directory = directory
         do { return try ProcessSpawner.spawn(path, ["--companion"], options) } catch {

@@ -37,9 +37,7 @@ public struct CommandHandoff: HandoffLauncher {
     /// `git-orch handoff` from next to this executable when it is there, else `git orch handoff`.
     public static func defaultCommand(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         if let words = environment["GIT_ORCH_HANDOFF_COMMAND"]?.split(separator: " ").map(String.init), !words.isEmpty { return words }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let sibling = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("git-orch").path
-        return FileManager.default.isExecutableFile(atPath: sibling) ? [sibling, "handoff"] : ["git", "orch", "handoff"]
+        return RunningProgram.executableSibling("git-orch").map { [$0, "handoff"] } ?? ["git", "orch", "handoff"]
     }
 
     /// Started with the runtime's own spawner (no shell, signals reset); its output is read on threads

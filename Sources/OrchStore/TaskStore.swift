@@ -85,6 +85,18 @@ public final class TaskStore {
         return try snapshot(at: head)
     }
 
+    /// The tasks ready at the current head, in claim order, for a worker with `role` (nil: any),
+    /// and the graph's corrupt entries. From the cache's ready list when the cache describes the
+    /// head (only those tasks are decoded: a tenth of a large graph), else from a full snapshot.
+    public func readyTasks(for role: String? = nil) throws(StoreError) -> (tasks: [Task], corrupt: [CorruptEntry]) {
+        guard let head = try headCommit() else { throw .notInitialized }
+        if current == nil, usesCache, let ready = cache.readReady(at: head) {
+            return (ready.tasks.filter { TaskGraph.role(role, fits: $0) }, ready.corrupt)
+        }
+        let snapshot = try snapshot(at: head)
+        return (snapshot.graph.readyTasks(for: role), snapshot.corrupt)
+    }
+
     /// The graph at any commit (a remote head, a merge base), read incrementally from a copy of
     /// the current snapshot, which stays as it is.
     func snapshotAt(_ commit: OID) throws(StoreError) -> GraphSnapshot {

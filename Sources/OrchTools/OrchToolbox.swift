@@ -3,6 +3,7 @@ import GitKit
 import OrchCatalog
 import OrchModel
 import OrchStore
+import ProcessKit
 
 /// The tools agents call mid-task (served over MCP by `git-orch-mcp`), independent of any
 /// protocol library: plain definitions and a `call` that returns JSON text.
@@ -71,8 +72,7 @@ public struct OrchToolbox: Sendable {
     /// selection asks `git config orch.skillRanker` when it is set, as `git orch skills` does.
     public static func forCurrentRepository() throws -> OrchToolbox {
         let repository = try Repository.discoverFromEnvironment()
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let catalog = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: executable),
+        let catalog = CatalogLoader(shippedRoot: CatalogLoader.defaultShippedRoot(executable: RunningProgram.path),
                                     overrideRoot: repository.workingDirectory.map { $0 + "/.orch" }).load()
         var selector = SkillSelector(skills: catalog.skills, profiles: catalog.profiles)
         if let command = try repository.configString("orch.skillRanker"), !command.isEmpty {

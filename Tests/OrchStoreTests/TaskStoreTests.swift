@@ -79,6 +79,46 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         #expect(try fresh.snapshot().graph[a]?.status == .open)
     }
 
+    /// `ready` reads only the cache's ready list: it must give what the whole graph gives, for any
+    /// role, with a stale or damaged cache too.
+    @Test func theCachesReadyListAgreesWithTheGraph() throws {
+        let repo = try TemporaryRepository()
+        let store = try makeStore(repo, usesCache: false)
+        try store.initialize()
+        var ids: [TaskID] = []
+        for index in 0..<30 {
+            // Chains of three, every other chain for backend-dev; some priorities raised.
+            let deps = index % 3 == 0 ? [] : [ids[index - 1]]
+            ids.append(try store.addTask(title: "task \(index)", role: (index / 3) % 2 == 0 ? "backend-dev" : nil,
+                                         priority: index % 7 == 0 ? index : 0, deps: deps).id)
+        }
+        try store.apply(.claim(ids[3], worker: "rose", role: nil))
+        try store.apply(.complete(ids[3]))
+        func expectAgreement(_ label: Comment) throws {
+            let graph = try makeStore(repo, usesCache: false).snapshot().graph
+            for role in [nil, "backend-dev", "frontend-dev"] as [String?] {
+                let fast = try makeStore(repo).readyTasks(for: role)
+                #expect(fast.tasks == graph.readyTasks(for: role), label)
+                #expect(fast.corrupt.isEmpty)
+            }
+        }
+        let cachePath = try repo.open().commonDirectory + "/orch/cache/graph.bin"
+        _ = try makeStore(repo).snapshot()  // writes the cache
+        #expect(FileManager.default.fileExists(atPath: cachePath))
+        try expectAgreement("from the cache")
+        #expect(try makeStore(repo).readyTasks().tasks.map(\.id).contains(ids[4]), "task 4 became ready when 3 was done")
+        // The head moved on without the cache: the cache's list is stale and not used.
+        try makeStore(repo, usesCache: false).apply(.complete(ids[4]))
+        let stale = try makeStore(repo).readyTasks()
+        #expect(stale.tasks.map(\.id).contains(ids[5]) && !stale.tasks.map(\.id).contains(ids[4]))
+        try expectAgreement("after a stale cache")
+        // A damaged cache is not believed.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: URL(fileURLWithPath: cachePath))
+        try expectAgreement("after a damaged cache")
+    }
+
     @Test func cacheIsDisposable() throws {
         let repo = try TemporaryRepository()
         let store = try makeStore(repo)
@@ -137,6 +177,8 @@ func addTask(_ store: TaskStore, _ title: String, after deps: [TaskID] = [], rol
         #expect(snapshot.corrupt.first?.id == victim)
         #expect(snapshot.graph[good]?.title == "good")
         #expect(snapshot.graph[victim] == nil)
+        // `ready` reads the cache's ready list, and reports the same damage.
+        #expect(try makeStore(repo).readyTasks().corrupt.map(\.path) == [path])
         // Writes go on and keep the broken file byte for byte.
         try store.apply(.claim(good, worker: "indigo", role: nil))
         #expect(try repo.git("rev-parse", "refs/orch/graph:\(path)") == broken)
