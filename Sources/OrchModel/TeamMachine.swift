@@ -11,7 +11,7 @@ public struct MachineRecord: Sendable, Equatable, Codable {
     public var host: String
     /// The supervisor's process id on that host.
     public var pid: Int32
-    /// The last heartbeat (ISO 8601); the machine counts as gone `leaseSeconds` after it.
+    /// The last heartbeat (ISO 8601); the machine counts as gone `orch.machineTimeoutSeconds` after it.
     public var heartbeat: String
     /// The workers this machine runs.
     public var workers: [String]

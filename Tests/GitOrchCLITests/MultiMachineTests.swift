@@ -162,7 +162,7 @@ final class TeamOnRemote: @unchecked Sendable {
         #expect(cloned.status == 0, "\(cloned.stderr)")
         try Self.identity(path)
         for (key, value) in [("orch.pollSeconds", "0.1"), ("orch.heartbeatSeconds", "2"), ("orch.agentStartsPerMinute", "60000"),
-                             ("orch.syncSeconds", "0.3"), ("orch.leaseSeconds", String(leaseSeconds)), ("orch.testCommand", testCommand)] {
+                             ("orch.syncSeconds", "0.3"), ("orch.leaseSeconds", String(leaseSeconds)), ("orch.machineTimeoutSeconds", String(leaseSeconds)), ("orch.testCommand", testCommand)] {
             _ = try Run.git(["config", key, value], in: path)
         }
         return path

@@ -3,15 +3,15 @@ import OrchModel
 import OrchStore
 
 /// `git orch resume` on a team on a remote: the workers of machines that are gone (no heartbeat
-/// for `orch.leaseSeconds`) become this machine's, with their claimed tasks, pushed branches and
+/// for `orch.machineTimeoutSeconds`) become this machine's, with their claimed tasks, pushed branches and
 /// handoffs, so this machine's supervisor brings them back. Workers of live machines stay theirs.
 enum TeamTakeover {
     /// Reassigns the gone machines' workers to `machine`; returns their names.
     static func takeOver(repository: Repository, root: String, remote: String, machine: String) throws(RuntimeError) -> [String] {
-        let leaseSeconds = try TeamSync.settings(RuntimeConfig.load(in: root), mergeQueue: false).leaseSeconds
+        let timeout = try TeamSync.settings(RuntimeConfig.load(in: root), mergeQueue: false).machineTimeoutSeconds
         let machines = try store { () throws(StoreError) in try MachineStore(repository: repository, remote: nil).machines() }
         let now = SystemClock.now()
-        let live = Set(machines.filter { !$0.isGone(at: now, afterSeconds: leaseSeconds) }.map(\.machine))
+        let live = Set(machines.filter { !$0.isGone(at: now, afterSeconds: timeout) }.map(\.machine))
         let registry = WorkerRegistry(repository: repository)
         var taken: [WorkerRecord] = []
         let registered = try store { () throws(StoreError) in try registry.all() }

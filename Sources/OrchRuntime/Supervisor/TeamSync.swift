@@ -13,7 +13,7 @@ import ProcessKit
 ///   the shared chains with the remote, then local main follows the remote's main;
 /// - every third of `leaseSeconds`, this machine's heartbeat (one write for all its workers) and,
 ///   when the team has a merge queue, the queue lease asked for or renewed;
-/// - a machine whose heartbeat is older than `leaseSeconds` is gone: the tasks its workers held go
+/// - a machine whose heartbeat is older than `machineTimeoutSeconds` is gone: the tasks its workers held go
 ///   back to ready (their pushed branches stay for the next attempt), except work already queued,
 ///   which the lease holder's queue runner merges, or merged, whose tasks it completes.
 /// On stop: a last sync, the lease given back, the machine marked stopped.
@@ -21,7 +21,14 @@ final class TeamSync: @unchecked Sendable {
     struct Settings: Sendable {
         var syncSeconds: Double
         var leaseSeconds: Double
+        /// How long a machine may go unheard before its tasks come back to the team. Longer than
+        /// the lease: a live machine taken for dead runs its tasks twice, while a queue runner
+        /// taken for dead only loses the lease (its pushes to main are compare-and-swap).
+        var machineTimeoutSeconds: Double
         var mergeQueue: Bool
+
+        /// How often this machine writes its heartbeat: at least three beats in either period.
+        var beatSeconds: Double { min(leaseSeconds, machineTimeoutSeconds) / 3 }
     }
 
     let remoteName: String
@@ -48,10 +55,13 @@ final class TeamSync: @unchecked Sendable {
         self.settings = settings
     }
 
-    /// The settings from `orch.syncSeconds` (default 2) and `orch.leaseSeconds` (default 30).
+    /// The settings from `orch.syncSeconds` (default 2), `orch.leaseSeconds` (default 30) and
+    /// `orch.machineTimeoutSeconds` (default three leases: 90).
     static func settings(_ config: RuntimeConfig, mergeQueue: Bool) throws(RuntimeError) -> Settings {
-        Settings(syncSeconds: try config.number("orch.syncSeconds", default: 2, range: 0.05...3600),
-                 leaseSeconds: try config.number("orch.leaseSeconds", default: 30, range: 0.5...86_400), mergeQueue: mergeQueue)
+        let lease = try config.number("orch.leaseSeconds", default: 30, range: 0.5...86_400)
+        return Settings(syncSeconds: try config.number("orch.syncSeconds", default: 2, range: 0.05...3600), leaseSeconds: lease,
+                        machineTimeoutSeconds: try config.number("orch.machineTimeoutSeconds", default: 3 * lease, range: 0.5...259_200),
+                        mergeQueue: mergeQueue)
     }
 
     /// Brings the shared state in before the team is planned (other machines' worker names).
@@ -116,7 +126,7 @@ final class TeamSync: @unchecked Sendable {
             let (stop, requested) = locked { (stopRequested, syncRequested) }
             if stop { break }
             let now = Date()
-            if now.timeIntervalSince(lastBeat) >= settings.leaseSeconds / 3 {
+            if now.timeIntervalSince(lastBeat) >= settings.beatSeconds {
                 lastBeat = now
                 attempt("heartbeat") { () throws(RuntimeError) in try beat(machines, stopped: false) }
                 if settings.mergeQueue { attempt("lease") { () throws(RuntimeError) in try renewLease(machines) } }
@@ -170,7 +180,7 @@ final class TeamSync: @unchecked Sendable {
     private func reclaim(repository: Repository, taskStore: TaskStore, machines: MachineStore) throws(RuntimeError) {
         let now = SystemClock.now()
         let gone = try store { () throws(StoreError) in try machines.machines() }
-            .filter { $0.machine != machine && $0.isGone(at: now, afterSeconds: settings.leaseSeconds) }
+            .filter { $0.machine != machine && $0.isGone(at: now, afterSeconds: settings.machineTimeoutSeconds) }
         guard !gone.isEmpty else { return }
         let goneNames = Set(gone.map(\.machine))
         let records = try store { () throws(StoreError) in try WorkerRegistry(repository: repository).all() }
@@ -186,7 +196,7 @@ final class TeamSync: @unchecked Sendable {
         for task in graph.tasks.values where task.status == .claimed && orphaned.contains(task.assignee ?? "") && !queued.contains(task.id) {
             try store { () throws(StoreError) in _ = try taskStore.apply(.release(task.id)) }
             let owner = records.first { $0.name == task.assignee }?.machine ?? "?"
-            say(.taskReleased, "machine \(owner) is gone (no heartbeat for \(Int(settings.leaseSeconds)) s): \(task.assignee ?? "?") gave back \(task.id.hex.prefix(8)) \(task.title)")
+            say(.taskReleased, "machine \(owner) is gone (no heartbeat for \(Int(settings.machineTimeoutSeconds)) s): \(task.assignee ?? "?") gave back \(task.id.hex.prefix(8)) \(task.title)")
         }
     }
 
