@@ -4,7 +4,7 @@ import Glibc
 import CProcess
 import Foundation
 public import GitKit
-public import OrchModel
+import OrchModel
 import OrchStore
 import ProcessKit
 
@@ -35,10 +35,10 @@ public final class Supervisor {
     var settings: RuntimeSettings
     let options: Options
     let taskStore: TaskStore
-    let eventLog: EventLog
+    /// Every event goes to the log, the `watch` subscribers and the terminal.
+    let events: EventFanOut
     var mainBranch = ""
     var handles: [WorkerHandle] = []
-    var subscribers: [Int32] = []
     var clients: [Int32: [UInt8]] = [:]
     var listenFD: Int32 = -1
     var teamGroup: Int32?
@@ -86,7 +86,7 @@ public final class Supervisor {
             pollSeconds: settings.pollSeconds, autoscaleMax: settings.autoscaleMax, autoscaleMin: settings.autoscaleMin,
             idleStopSeconds: settings.idleStopSeconds)
         taskStore = TaskStore(repository: repository)
-        eventLog = EventLog(path: paths.events)
+        events = EventFanOut(log: EventLog(path: paths.events), print: options.print)
     }
 
     /// Runs until stopped; returns the exit status for `start` (with `untilDone`: 0 when every
@@ -129,17 +129,10 @@ public final class Supervisor {
         SupervisorLock.runningPID(paths)
     }
 
-    public static func preset(for record: WorkerRecord, config: RuntimeConfig, root: String) throws(RuntimeError) -> AgentPreset {
-        do {
-            return try AgentPresets.resolve(record.agent, gitConfig: config.agentKeys, presetFile: root + "/.orch/agents.json")
-        } catch {
-            throw .agent("worker \(record.name): \(error.description)")
-        }
-    }
-
     // MARK: The loop
 
-    private var exitStatus: Int32 = 0
+    /// What `run` returns: set by the first `beginShutdown`.
+    var exitStatus: Int32 = 0
 
     private func loop() -> Int32 {
         while true {
@@ -161,177 +154,9 @@ public final class Supervisor {
             if shuttingDown && handles.allSatisfy({ !$0.isLive }) && queueRunner == nil { break }
             if let deadline = shutdownDeadline, Date() > deadline { killEverything(); break }
         }
-        for fd in subscribers { close(fd) }
+        events.closeSubscribers()
         for fd in clients.keys { close(fd) }
         return exitStatus
-    }
-
-    private func handleSignals() {
-        for signal in SignalPipe.drain() where signal != SIGCHLD {
-            if shuttingDown {
-                options.print("second interrupt: killing the workers now")
-                killEverything()
-                shutdownDeadline = Date()
-            } else {
-                options.print("stopping the workers (they save their work first; interrupt again to kill them)")
-                beginShutdown(status: 130)
-            }
-        }
-    }
-
-    func beginShutdown(status: Int32) {
-        guard !shuttingDown else { return }
-        shuttingDown = true
-        exitStatus = status
-        shutdownDeadline = Date().addingTimeInterval(20)
-        for handle in handles {
-            handle.stopping = true
-            handle.restartAt = nil
-            handle.send(WorkerCommand(.stop))
-        }
-        if let queueRunner { kill(queueRunner, SIGTERM) }
-    }
-
-    private func killEverything() {
-        for handle in handles {
-            killAgent(of: handle)
-            if let pid = handle.pid { kill(pid, SIGKILL) }
-        }
-        if let teamGroup { kill(-teamGroup, SIGKILL) }
-        if let runner = queueRunner {
-            kill(runner, SIGKILL)
-            _ = ProcessSpawner.wait(runner, block: true)
-            queueRunner = nil
-        }
-        for handle in handles where handle.pid != nil {
-            _ = ProcessSpawner.wait(handle.pid!, block: true)
-            handle.pid = nil
-            handle.closePipes()
-        }
-    }
-
-    // MARK: Worker processes
-
-    func spawn(_ handle: WorkerHandle) {
-        // Close-on-exec from the start (the sync thread spawns git meanwhile); the worker gets its
-        // ends as its standard input and output.
-        let toWorker: (read: Int32, write: Int32), fromWorker: (read: Int32, write: Int32)
-        do throws(SpawnError) {
-            toWorker = try ProcessSpawner.pipe()
-            do { fromWorker = try ProcessSpawner.pipe() } catch {
-                close(toWorker.read); close(toWorker.write)
-                throw error
-            }
-        } catch {
-            markOffline(handle, "cannot create pipes: \(String(cString: strerror(error.code)))")
-            return
-        }
-        _ = fcntl(fromWorker.read, F_SETFL, O_NONBLOCK)
-        var options = ProcessSpawner.Options()
-        options.directory = repositoryRoot
-        options.stdin = .descriptor(toWorker.read)
-        options.stdout = .descriptor(fromWorker.write)
-        options.stderr = .path(paths.logs + "/\(handle.record.name).worker.log", flags: O_WRONLY | O_CREAT | O_APPEND)
-        options.processGroup = teamGroup ?? 0
-        options.environment = ["GIT_ORCH_MAIN_BRANCH": mainBranch, Confinement.environmentKey: confinement.environmentValue]
-        handle.confinement = confinement.description
-        // A budget from the mission (not from git config) reaches the workers this way.
-        if let budget = settings.teamBudgetUSD { options.environment["GIT_ORCH_TEAM_BUDGET"] = String(budget) }
-        let arguments = ["__worker", handle.record.name]
-        let pid: Int32
-        do throws(SpawnError) {
-            do { pid = try ProcessSpawner.spawn(self.options.executable, arguments, options) } catch {
-                // The team's group is gone with its last member: start a new one.
-                options.processGroup = 0
-                pid = try ProcessSpawner.spawn(self.options.executable, arguments, options)
-            }
-        } catch {
-            for fd in [toWorker.read, toWorker.write, fromWorker.read, fromWorker.write] { close(fd) }
-            markOffline(handle, error.description)
-            return
-        }
-        close(toWorker.read)
-        close(fromWorker.write)
-        if options.processGroup == 0 { teamGroup = pid }
-        handle.pid = pid
-        handle.commandFD = toWorker.write
-        handle.eventFD = fromWorker.read
-        handle.state = .starting
-        handle.lastHeard = .now()
-        handle.heardSinceSpawn = false
-        handle.restartAt = nil
-    }
-
-    private func readEvents(of handle: WorkerHandle) {
-        guard let events = handle.readEvents() else {
-            // End of file: the process is exiting; reapChildren settles it.
-            if handle.eventFD >= 0 { close(handle.eventFD); handle.eventFD = -1 }
-            return
-        }
-        for event in events {
-            handle.apply(event)
-            emit(event)
-            if event.type == .handoffRequested { startHandoff(of: handle, reason: event.state) }
-        }
-        followTeamSync(after: events)
-    }
-
-    private func reapChildren() {
-        while true {
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            guard pid > 0 else { break }
-            if pid == queueRunner { queueRunnerExited(status: ProcessSpawner.exitStatus(status)); continue }
-            guard let handle = handles.first(where: { $0.pid == pid }) else { continue } // an adopted orphan
-            let code = ProcessSpawner.exitStatus(status)
-            if handle.eventFD >= 0 { while let more = handle.readEvents(), !more.isEmpty { more.forEach { handle.apply($0); emit($0) } } }
-            handle.pid = nil
-            handle.closePipes()
-            killAgent(of: handle)
-            workerExited(handle, status: code)
-        }
-    }
-
-    private func workerExited(_ handle: WorkerHandle, status: Int32) {
-        if handle.restarting && !shuttingDown {
-            handle.restarting = false
-            handle.restartAt = .now()
-            return
-        }
-        if handle.stopping || shuttingDown {
-            handle.state = .stopped
-            if handle.retiring { retire(handle) }
-            return
-        }
-        if status == 3 {
-            markOffline(handle, handle.reason ?? "went offline")
-            return
-        }
-        handle.crashesInARow += 1
-        handle.state = .crashed
-        emit(RuntimeEvent(.workerCrashed, worker: handle.record.name, state: WorkerState.crashed.rawValue,
-                          message: "exited with status \(status)"))
-        switch policy.afterCrash(crashesInARow: handle.crashesInARow, now: .now()) {
-        case .offline(let reason): markOffline(handle, reason)
-        case .restart(let at): handle.restartAt = at
-        }
-    }
-
-    func markOffline(_ handle: WorkerHandle, _ reason: String) {
-        handle.state = .offline
-        handle.reason = reason
-        handle.restartAt = nil
-        emit(RuntimeEvent(.workerOffline, worker: handle.record.name, state: WorkerState.offline.rawValue, message: reason))
-    }
-
-    /// Ends the agent a dead worker left behind (its pid file names the agent's session).
-    func killAgent(of handle: WorkerHandle) {
-        let file = paths.run + "/\(handle.record.name).agent.pid"
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return }
-        kill(-pid, SIGKILL)
-        kill(pid, SIGKILL)
-        unlink(file)
     }
 
     // MARK: Periodic checks
@@ -357,104 +182,20 @@ public final class Supervisor {
         guard !shuttingDown else { return }
         if settings.mergeQueue && teamSync?.holdsLease ?? true { runQueueIfNeeded() }
         refreshConflictsIfDue()
-        if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil {
-            let graph: TaskGraph
-            do { graph = try taskStore.snapshot().graph } catch {
-                warnOnce("cannot read the task graph: \(error.description)")
-                return
-            }
-            if options.untilDone { checkDone(graph, now: now) }
-            autoscale(graph, now: now)
-        }
-    }
-
-    /// Finished when no task is claimed and every worker has been idle (or paused, or offline)
-    /// for a moment: then nothing more will happen without a person.
-    private func checkDone(_ graph: TaskGraph, now: Timestamp) {
-        // Work waiting in a halted queue (main is red) will not move without a person.
-        var stuck: Set<TaskID> = []
-        if queueHalted != nil {
-            do { stuck = Set(try MergeQueue(repository: repository).entries().filter { $0.state.isActive }.compactMap(\.task)) } catch {
-                // Unknown: not settled yet (the next tick looks again).
-                warnOnce("cannot read the merge queue: \(error.description)")
-                return
-            }
-        }
-        let claimed = graph.tasks.values.contains { $0.status == .claimed && !stuck.contains($0.id) }
-        let quiet = handles.allSatisfy { [.idle, .paused, .offline, .stopped].contains($0.state) && $0.restartAt == nil }
-        let ready = graph.readyTasks()
-        let moment = SupervisorPolicy.TeamMoment(workClaimed: claimed, queueRunning: queueRunner != nil, workersQuiet: quiet, readyTasks: ready.count)
-        if case .notYet(let since) = policy.settled(moment, quietSince: quietSince, now: now) {
-            quietSince = since
-            return
-        }
-        let done = graph.tasks.values.filter { $0.status == .done }.count
-        let failed = graph.tasks.values.filter { $0.status == .failed }.count
-        let left = graph.count - done - failed
-        var summary = "all work settled: \(done) done, \(failed) failed, \(left) not done"
-        if !ready.isEmpty { summary += " (\(ready.count) ready but no worker can take them: budget, roles or offline workers)" }
-        if let queueHalted { summary += "; merge queue halted: \(queueHalted)" }
-        options.print(summary)
-        // The team is done for good: the queue's warm test worktrees go too (as git orch queue gc).
-        do { _ = try MergeQueue(repository: repository).removeTestLanes() } catch {
-            options.print("could not remove the queue's test worktrees: \(error.description) (git orch queue gc)")
-        }
-        beginShutdown(status: done == graph.count ? 0 : 1)
-    }
-
-    private func autoscale(_ graph: TaskGraph, now: Timestamp) {
-        let live = handles.filter { $0.isLive && !$0.stopping }
-        let workers = live.map {
-            SupervisorPolicy.LiveWorker(name: $0.record.name, starting: $0.state == .starting, idleSince: $0.state == .idle ? $0.idleSince ?? now : nil)
-        }
-        switch policy.scale(live: workers, readyTasks: graph.readyTasks().count, lastChange: lastScale, now: now) {
-        case .keep:
-            return
-        case .grow:
-            lastScale = now
-            do { _ = try scale(to: live.count + 1) } catch {
-                emit(RuntimeEvent(.warning, message: "autoscale: could not add a worker: \(error.description)"))
-            }
-        case .stop(let name, let seconds):
-            guard let sleeper = live.first(where: { $0.record.name == name }) else { return }
-            lastScale = now
-            emit(RuntimeEvent(.workerScaled, worker: name, message: "idle for \(Int(seconds)) s; stopping"))
-            sleeper.stopping = true
-            sleeper.send(WorkerCommand(.stop))
-        }
+        if options.untilDone || settings.autoscaleMax != nil || settings.idleStopSeconds != nil { checkDoneAndScale(now: now) }
     }
 
     // MARK: Events
 
+    /// To the log, the subscribers and the terminal (`EventFanOut`), the worker's name in its colour.
     func emit(_ event: RuntimeEvent) {
-        eventLog.append(event)
-        if !subscribers.isEmpty {
-            let line = event.jsonLine()
-            subscribers.removeAll { fd in
-                if ControlSocket.writeLine(fd, line) { return false }
-                close(fd)
-                return true
-            }
-        }
-        if event.isPersistent && (event.type != .state || event.message != nil) { options.print(describe(event)) }
-    }
-
-    private func describe(_ event: RuntimeEvent) -> String {
-        var who = event.worker ?? "supervisor"
-        if options.color, let hex = handles.first(where: { $0.record.name == event.worker })?.record.color.hex,
-           let value = Int(hex.dropFirst(), radix: 16) {
-            who = "\u{1b}[38;2;\(value >> 16);\((value >> 8) & 0xff);\(value & 0xff)m\(who)\u{1b}[0m"
-        }
-        var text = "[\(who)] \(event.type.rawValue)"
-        if let task = event.task { text += " \(task.prefix(8))" }
-        if let title = event.title { text += " \(title)" }
-        if let cost = event.costUSD { text += String(format: " $%.4f", cost) }
-        if let message = event.message { text += ": \(message)" }
-        return text
+        let color = options.color ? handles.first(where: { $0.record.name == event.worker })?.record.color.hex : nil
+        events.emit(event, workerColor: color)
     }
 
     private func warnAboutUncommittedChanges() {
         let git = GitCLI(directory: repositoryRoot)
+        // Only a note for the user: a status git cannot give is no reason to say or stop anything.
         if let status = try? git.output(["status", "--porcelain", "--untracked-files=no"]), !status.isEmpty {
             options.print("note: \(repositoryRoot) has uncommitted changes; workers do not see them (they start from \(mainBranch))")
         }

@@ -28,6 +28,7 @@ extension Supervisor {
         guard let newline = clients[fd]!.firstIndex(of: UInt8(ascii: "\n")) else { return }
         let line = Data(clients[fd]![..<newline])
         clients[fd] = nil
+        // Not hidden: the client is told its request was unreadable.
         guard let request = try? JSONDecoder().decode(ControlRequest.self, from: line) else {
             ControlSocket.writeLine(fd, ControlSocket.encode(ControlResponse(ok: false, error: "unreadable request")))
             close(fd)
@@ -37,7 +38,7 @@ extension Supervisor {
             ControlSocket.writeLine(fd, ControlSocket.encode(ControlResponse(ok: true, status: status())))
             // Non-blocking from here on: a watcher that stops reading is dropped, never waited for.
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            subscribers.append(fd)
+            events.subscribe(fd)
             return
         }
         let response: ControlResponse

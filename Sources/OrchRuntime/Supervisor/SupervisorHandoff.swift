@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import OrchModel
+import ProcessKit
 
 /// Automatic handoff: a worker asks (`handoff-requested`), and the supervisor runs
 /// `git orch handoff <worker>` as a child process, since the handoff talks back to this loop
@@ -14,8 +15,8 @@ extension Supervisor {
         // has its progress file.
         guard !shuttingDown, !FileManager.default.fileExists(atPath: paths.run + "/handoff-\(name).json") else { return }
         let arguments = ["handoff", name, "--reason", reason == "context" ? "context" : "tasks"]
-        if spawnHelper(arguments, log: paths.logs + "/\(name).handoff.log") == nil {
-            emit(RuntimeEvent(.warning, worker: name, message: "could not start the automatic handoff"))
+        do { _ = try spawnHelper(arguments, log: paths.logs + "/\(name).handoff.log") } catch {
+            emit(RuntimeEvent(.warning, worker: name, message: "could not start the automatic handoff: \(error.description)"))
         }
     }
 }

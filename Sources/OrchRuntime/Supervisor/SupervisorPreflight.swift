@@ -1,7 +1,17 @@
 import Foundation
-import OrchModel
+public import OrchModel
 
 extension Supervisor {
+    /// A worker's agent preset (built in, from git config, or `.orch/agents.json`); the worker
+    /// process resolves its own the same way.
+    public static func preset(for record: WorkerRecord, config: RuntimeConfig, root: String) throws(RuntimeError) -> AgentPreset {
+        do {
+            return try AgentPresets.resolve(record.agent, gitConfig: config.agentKeys, presetFile: root + "/.orch/agents.json")
+        } catch {
+            throw .agent("worker \(record.name): \(error.description)")
+        }
+    }
+
     /// Resolves each worker's preset and checks that its agent can run here (AgentPreflight);
     /// throws one line naming the agent and the fix on the first problem, before any worker is
     /// spawned or any task claimed. Returns the team with each agent's version recorded.

@@ -39,24 +39,32 @@ extension Supervisor {
             needed = !unsettled.isEmpty && (unsettled != unsettledAtLastRun.tasks || Date().timeIntervalSince(unsettledAtLastRun.at) > 30)
             if needed { unsettledAtLastRun = (unsettled, Date()) }
         }
-        lastStateWarning = nil
-        guard needed else { return }
+        guard needed else {
+            lastStateWarning = nil
+            return
+        }
         let log = paths.logs + "/queue.log"
         var info = stat()
         queueLogStart = stat(log, &info) == 0 ? UInt64(info.st_size) : 0
-        queueRunner = spawnHelper(["queue", "run"], log: log)
+        do {
+            queueRunner = try spawnHelper(["queue", "run"], log: log)
+            lastStateWarning = nil
+        } catch {
+            // Tried again next tick; said once while it keeps failing.
+            warnOnce("cannot start the merge queue runner: \(error.description)")
+        }
     }
 
     /// Starts `git-orch-run ARGUMENTS` in the team's process group, its output appended to `log`:
-    /// the queue runner and automatic handoffs. Returns its pid, or nil when it cannot start.
-    func spawnHelper(_ arguments: [String], log: String) -> Int32? {
+    /// the queue runner and automatic handoffs. Returns its pid.
+    func spawnHelper(_ arguments: [String], log: String) throws(SpawnError) -> Int32 {
         var options = ProcessSpawner.Options()
         options.directory = repositoryRoot
         options.stdin = .null
         options.stdout = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
         options.stderr = .path(log, flags: O_WRONLY | O_CREAT | O_APPEND)
         options.processGroup = teamGroup ?? 0
-        let pid = try? ProcessSpawner.spawn(self.options.executable, arguments, options)
+        let pid = try ProcessSpawner.spawn(self.options.executable, arguments, options)
         if teamGroup == nil { teamGroup = pid }
         return pid
     }
@@ -86,11 +94,22 @@ extension Supervisor {
         emit(RuntimeEvent(.message, message: message))
     }
 
-    /// The lines the runner that just ended wrote about state writes it could not make.
+    /// The lines the runner that just ended wrote about state writes it could not make (a log
+    /// that cannot be read is one such line itself).
     private func runnerWarnings() -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: paths.logs + "/queue.log") else { return [] }
+        let path = paths.logs + "/queue.log"
+        // No log: the runner never started writing, so it has nothing to relay.
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        // Closing a file only read from cannot lose anything.
         defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: queueLogStart)) != nil, let data = try? handle.readToEnd() else { return [] }
+        let data: Data?
+        do {
+            try handle.seek(toOffset: queueLogStart)
+            data = try handle.readToEnd()
+        } catch {
+            return ["cannot read its log \(path) for the problems it reported: \(error.localizedDescription)"]
+        }
+        guard let data else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix(QueueStep.problemLinePrefix) }
             .map { String($0.dropFirst(QueueStep.problemLinePrefix.count)) }

@@ -11,7 +11,14 @@ enum AgentScratchFiles {
     static func exclude(in repositoryRoot: String) throws(RuntimeError) {
         let common = try GitCLI(directory: repositoryRoot).output(["rev-parse", "--path-format=absolute", "--git-common-dir"])
         let path = common + "/info/exclude"
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // Absent is normal (a fresh repository); one that exists but cannot be read must not be
+        // overwritten with only our patterns.
+        var existing = ""
+        if FileManager.default.fileExists(atPath: path) {
+            do { existing = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .invalidInput("cannot read \(path): \(error.localizedDescription)")
+            }
+        }
         let lines = Set(existing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
         let missing = patterns.filter { !lines.contains($0) }
         guard !missing.isEmpty else { return }

@@ -20,6 +20,9 @@ struct AgentSession {
         var recentLines: [String] = []
         /// It reported tokens or cost: it reached its model.
         var usedModel = false
+
+        /// The agent finished on its own, with status 0 and no error reported.
+        var succeeded: Bool { interruption == nil && exitStatus == 0 && !report.isError }
     }
 
     enum Interruption: Equatable {
@@ -72,6 +75,7 @@ struct AgentSession {
         channel.send(RuntimeEvent(.agentStarted, task: task, state: WorkerState.running.rawValue, message: invocation.executable))
         var parser = AgentOutputParser(format: preset.output, pricing: preset.pricing)
         var transcript = TranscriptRenderer(format: preset.output, workerHex: color, directory: worktree, pricing: preset.pricing)
+        // Presets are validated when loaded (AgentPresetValidation): every pattern compiles.
         let patterns = preset.inputPatterns.compactMap { try? NSRegularExpression(pattern: $0) }
         let started = Date()
         var lastOutput = Date()

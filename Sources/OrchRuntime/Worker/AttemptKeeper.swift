@@ -16,6 +16,8 @@ struct AttemptKeeper {
     struct Kept: Equatable {
         var ref: String
         var commit: String
+        /// New files kept on the ref that could not be removed from the worktree.
+        var notRemoved: [String] = []
     }
 
     /// Nil when the worktree had nothing uncommitted (nothing to keep).
@@ -25,7 +27,10 @@ struct AttemptKeeper {
         let gitDirectory = try git.output(["rev-parse", "--absolute-git-dir"])
         // A private index: the worktree's own index and branch stay as they are until the commit exists.
         let index = gitDirectory + "/orch-attempt-index"
+        // A leftover of a crashed keeper, usually absent; a stale one would only be overwritten
+        // by `read-tree` below.
         try? FileManager.default.removeItem(atPath: index)
+        // Cleanup of our own scratch file: one left behind is replaced by the next keeper.
         defer { try? FileManager.default.removeItem(atPath: index) }
         let environment = ["GIT_INDEX_FILE": index]
         try git.run(["read-tree", "HEAD"], environment: environment)
@@ -49,12 +54,16 @@ struct AttemptKeeper {
         // Only now is the work safe on a ref: clear it (tracked changes back to HEAD, the new
         // files it kept removed; ignored files and withheld secrets stay).
         try git.run(["reset", "-q", "--hard", "HEAD"])
-        for path in untracked { try? FileManager.default.removeItem(atPath: worktree + "/" + path) }
-        return Kept(ref: ref, commit: commit)
+        var notRemoved: [String] = []
+        for path in untracked {
+            do { try FileManager.default.removeItem(atPath: worktree + "/" + path) } catch { notRemoved.append(path) }
+        }
+        return Kept(ref: ref, commit: commit, notRemoved: notRemoved)
     }
 
     /// A short diffstat of a kept attempt, for the next attempt's prompt.
     static func diffstat(_ attempt: AttemptRefs.Attempt, in worktree: String, maxLines: Int = 12) -> String {
+        // Only an aid for the prompt, which names the attempt's ref either way.
         guard let base = attempt.base,
               let output = try? GitCLI(directory: worktree).output(["diff", "--stat=80", base.hex, attempt.commit.hex]) else { return "" }
         let lines = output.split(separator: "\n").map(String.init)

@@ -27,6 +27,8 @@ struct GitCLI {
         return text
     }
 
+    /// A yes-or-no question to git (`rev-parse --verify`, `diff --quiet`): a git that cannot even
+    /// start answers no, and the caller's next `run` reports why.
     func succeeds(_ arguments: [String]) -> Bool {
         (try? run(arguments, allowFailure: true).status) == 0
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchModel
 import ProcessKit
 
 /// What the supervisor tells a worker, one JSON object per line on the worker's standard input.
@@ -27,6 +28,7 @@ public struct WorkerCommand: Codable, Sendable, Equatable {
     public func jsonLine() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // A command is a few strings and a Bool: encoding it cannot fail.
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 }
@@ -54,6 +56,17 @@ final class WorkerChannel {
         var event = event
         event.worker = event.worker ?? worker
         if !writeAll(output, Array((event.jsonLine() + "\n").utf8)) { supervisorGone = true }
+    }
+
+    private var lastWarning: String?
+
+    /// A warning event, sent once while the same trouble lasts (a loop polling a damaged chain
+    /// must not flood the event log). One memory for the whole worker: the loop and the task's
+    /// settlement share it.
+    func warn(_ message: String, task: TaskID? = nil) {
+        guard message != lastWarning else { return }
+        lastWarning = message
+        send(RuntimeEvent(.warning, task: task, message: message))
     }
 
     func heartbeatIfDue() {
@@ -98,6 +111,7 @@ final class WorkerChannel {
         while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
             let line = Data(buffer[..<newline])
             buffer.removeSubrange(...newline)
+            // Only our supervisor writes here; a line it did not mean as a command is skipped.
             if let command = try? JSONDecoder().decode(WorkerCommand.self, from: line) { commands.append(command) }
         }
         return commands

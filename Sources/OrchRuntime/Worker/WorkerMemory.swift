@@ -16,6 +16,7 @@ struct WorkerMemory {
     /// an agent that can resume picks up its own conversation. The session file holds only what
     /// the agent reported (`rememberSession`); a handoff removes it, so the next run starts fresh.
     func session(for task: TaskID) -> (id: String, resuming: Bool) {
+        // No session file is normal (a new task); an unreadable one only costs the resume.
         if resumable, let text = try? String(contentsOfFile: sessionFile, encoding: .utf8) {
             let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             if parts.count == 2, parts[0] == task.hex { return (parts[1], true) }
@@ -30,11 +31,14 @@ struct WorkerMemory {
     }
 
     /// Why a task's last attempt failed, for the next attempt's prompt (whoever takes it here).
+    /// Best effort: a reason not kept only leaves the next prompt without it (the task's state is
+    /// in the graph, and the failure in the event log).
     func rememberFailure(of id: TaskID, _ reason: String) {
         try? FileManager.default.createDirectory(atPath: paths.run + "/failures", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: failureFile(id), contents: Data(reason.utf8))
     }
 
+    /// Nil when no attempt failed here (no file), the usual case.
     func lastFailure(of id: TaskID) -> String? {
         try? String(contentsOfFile: failureFile(id), encoding: .utf8)
     }

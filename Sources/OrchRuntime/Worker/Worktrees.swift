@@ -20,7 +20,11 @@ public struct Worktrees {
     /// branch (`orch.mainBranch`, else the remote's default, `main`, `master`, or HEAD's branch).
     public static func mainBranch(of repository: Repository) throws(RuntimeError) -> String {
         let branch = MergeQueueConfiguration.load(from: repository).mainBranch
-        guard (try? repository.referenceTarget("refs/heads/" + branch)) != nil else {
+        let tip: OID?
+        do { tip = try repository.referenceTarget("refs/heads/" + branch) } catch {
+            throw .invalidInput("cannot read the branch '\(branch)': \(error.description)")
+        }
+        guard tip != nil else {
             throw .invalidInput("the branch '\(branch)' has no commit yet; commit something first (workers start from it), or set 'git config orch.mainBranch <branch>'")
         }
         return branch
@@ -32,6 +36,7 @@ public struct Worktrees {
         let path = paths.worktree(worker.name)
         let git = GitCLI(directory: repositoryRoot)
         if FileManager.default.fileExists(atPath: path + "/.git") {
+            // Fails (exit 1) on a detached HEAD, which the error below names.
             let branch = try? GitCLI(directory: path).output(["symbolic-ref", "--short", "-q", "HEAD"])
             if branch == worker.branch { return path }
             throw .invalidInput("\(path) is checked out on '\(branch ?? "a detached HEAD")', not \(worker.branch); move it away or run 'git worktree remove \(path)'")
