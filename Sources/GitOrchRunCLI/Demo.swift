@@ -45,7 +45,7 @@ extension GitOrchRun {
             let repository: Repository
             do { repository = try Repository.open(at: root) } catch { throw CLIError.store(.git(error)) }
             let settings: RuntimeSettings
-            do { settings = try RuntimeSettings(RuntimeConfig.load(in: root)) } catch { throw CLIError.input(error.description) }
+            do { settings = try RuntimeSettings(RuntimeConfig.read(in: root)) } catch { throw CLIError.input(error.description) }
             let supervisor = try runtime { () throws(RuntimeError) in
                 try Supervisor(repository: repository, settings: settings, options: Supervisor.Options(
                     request: TeamRequest(workers: workers, agent: "scripted"), untilDone: true,

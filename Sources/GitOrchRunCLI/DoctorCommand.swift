@@ -67,7 +67,7 @@ enum DoctorReport {
     static func preflight(_ context: RunContext, agent: String?, createsGraph: Bool) throws(CLIError) {
         let agents: [String]
         do { agents = try OrchRuntime.Doctor.agents(requested: agent, repository: context.repository) } catch { throw CLIError(error) }
-        let checks = OrchRuntime.Doctor.startChecks(repository: context.repository, agents: agents, config: RuntimeConfig.load(in: context.root),
+        let checks = OrchRuntime.Doctor.startChecks(repository: context.repository, agents: agents, config: Result { () throws(RuntimeError) in try RuntimeConfig.read(in: context.root) },
                                                     environment: .current, probeVersions: false, createsGraph: createsGraph)
         if let refusal = refusal(checks) { throw .input(refusal) }
     }

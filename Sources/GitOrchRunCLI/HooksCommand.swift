@@ -56,12 +56,19 @@ extension GitOrchRun.Hooks {
         @OptionGroup var output: JSONOption
         func run() throws {
             let installer = try GitOrchRun.Hooks.installer()
-            let installed = installer.installed()
+            let directory: String
+            let installed: [String: Bool]
+            do {
+                directory = try installer.hooksDirectory()
+                installed = try installer.installed()
+            } catch {
+                throw CLIError.input(error.description)
+            }
             if output.json {
-                Console.current.write(QueueCLI.json(["directory": HookJSON.text(installer.hooksDirectory), "installed": .flags(installed)]))
+                Console.current.write(QueueCLI.json(["directory": HookJSON.text(directory), "installed": .flags(installed)]))
                 return
             }
-            Console.current.print("hooks folder: \(installer.hooksDirectory)")
+            Console.current.print("hooks folder: \(directory)")
             for name in HookInstaller.names { Console.current.print("\(name): \(installed[name] == true ? "installed" : "not installed")") }
         }
     }

@@ -29,7 +29,7 @@ struct RunContext {
     var root: String { repository.workingDirectory ?? repository.commonDirectory }
 
     func settings() throws(CLIError) -> RuntimeSettings {
-        do { return try RuntimeSettings(RuntimeConfig.load(in: root)) } catch { throw .input(error.description) }
+        do { return try RuntimeSettings(RuntimeConfig.read(in: root)) } catch { throw .input(error.description) }
     }
 
     func catalog() -> Catalog {

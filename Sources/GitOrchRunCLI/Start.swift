@@ -112,7 +112,7 @@ extension GitOrchRun {
                 if !found.copyFiles.isEmpty { setenv("GIT_ORCH_COPY_FILES", found.copyFiles.joined(separator: "\n"), 1) }
                 if let range = found.portRange { setenv("GIT_ORCH_PORT_RANGE", String(range), 1) }
                 if found.setupCommand != nil || !found.copyFiles.isEmpty || found.portRange != nil {
-                    settings.project = try runtime { () throws(RuntimeError) in try ProjectSetup.load(RuntimeConfig.load(in: context.root)) }
+                    settings.project = try runtime { () throws(RuntimeError) in try ProjectSetup.load(RuntimeConfig.read(in: context.root)) }
                 }
             }
             if let pid = try? Supervisor.runningPID(context.paths) ?? nil {

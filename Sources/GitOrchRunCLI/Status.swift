@@ -68,13 +68,19 @@ enum TeamStatusReader {
         let summary = try store { () throws(StoreError) in try Ledger(repository: context.repository).summary() }
         var tasks = TeamStatus.Tasks()
         var holding: [String: Task] = [:]
-        if let graph = try? TaskStore(repository: context.repository).snapshot().graph {
+        // No graph yet is a team with no tasks; a graph that cannot be read is an error.
+        let graph: TaskGraph?
+        do { graph = try TaskStore(repository: context.repository).snapshot().graph } catch {
+            guard case .notInitialized = error else { throw .store(error) }
+            graph = nil
+        }
+        if let graph {
             tasks = TeamStatus.Tasks(graph)
             for task in graph.tasks.values where task.status == .claimed {
                 if let assignee = task.assignee { holding[assignee] = task }
             }
         }
-        let settings = try? RuntimeSettings(RuntimeConfig.load(in: context.root))
+        let settings = try RuntimeSettings(RuntimeConfig.read(in: context.root))
         return TeamStatus(
             running: false, pid: nil, started: nil, mainBranch: nil,
             workers: records.map { record in
@@ -85,7 +91,7 @@ enum TeamStatusReader {
                     costUSD: summary.byWorker[record.name]?.costUSD ?? 0, budgetUSD: record.budgetUSD, roles: record.roles,
                     agent: record.agent, model: record.model, branch: record.branch, reason: nil)
             },
-            tasks: tasks, costUSD: summary.total.costUSD, budgetUSD: settings?.teamBudgetUSD)
+            tasks: tasks, costUSD: summary.total.costUSD, budgetUSD: settings.teamBudgetUSD)
     }
 }
 

@@ -27,7 +27,7 @@ extension GitOrchRun {
                 guard let record = try (store { () throws(StoreError) in try WorkerRegistry(repository: context.repository).record(name) }) else {
                     throw .invalidInput("no worker named '\(name)' in refs/orch/workers")
                 }
-                let config = RuntimeConfig.load(in: context.root)
+                let config = try RuntimeConfig.read(in: context.root)
                 let preset = try Supervisor.preset(for: record, config: config, root: context.root)
                 var main = environment["GIT_ORCH_MAIN_BRANCH"] ?? ""
                 if main.isEmpty { main = try Worktrees.mainBranch(of: context.repository) }

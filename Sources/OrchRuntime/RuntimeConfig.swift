@@ -15,11 +15,24 @@ public struct RuntimeConfig: Sendable {
     }
 
     /// Every `orch.*` key of the repository at `directory` (its local, global and system config).
-    public static func load(in directory: String) -> RuntimeConfig {
-        guard let result = try? Subprocess.run("git", ["config", "-z", "--get-regexp", "^orch\\."], in: directory),
-              result.status == 0 else { return RuntimeConfig() }
+    /// A config git cannot read is an error: its defaults would silently turn settings off (a
+    /// budget, the merge queue).
+    public static func read(in directory: String) throws(RuntimeError) -> RuntimeConfig {
+        let arguments = ["config", "-z", "--get-regexp", "^orch\\."]
+        let result: Subprocess.Result
+        do { result = try Subprocess.run("git", arguments, in: directory) } catch { throw .git(arguments, error.description) }
+        // Status 1: no orch.* key at all, the defaults apply.
+        if result.status == 1 { return RuntimeConfig() }
+        guard result.status == 0 else {
+            let message = result.errorOutput.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
+            throw .git(arguments, message)
+        }
+        return parse(result.stdout)
+    }
+
+    private static func parse(_ output: [UInt8]) -> RuntimeConfig {
         var values: [String: [String]] = [:]
-        for record in result.stdout.split(separator: 0) {
+        for record in output.split(separator: 0) {
             let text = String(decoding: record, as: UTF8.self)
             let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
             values[String(parts[0]), default: []].append(parts.count > 1 ? String(parts[1]) : "true")

@@ -59,10 +59,12 @@ public struct RuntimeEvent: Codable, Sendable, Equatable {
     public func jsonLine() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and an enum: always encodes.
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// nil for a line that is not an event (a torn last line of the log, another tool's line).
     public static func parse(_ line: some StringProtocol) -> RuntimeEvent? {
         try? JSONDecoder().decode(RuntimeEvent.self, from: Data(line.utf8))
     }

@@ -36,6 +36,7 @@ extension AgentPreset {
     /// Whether `line` (the last non-empty output line) says the agent is waiting for an answer.
     public func waitsForInput(lastLine line: String) -> Bool {
         let range = NSRange(line.startIndex..., in: line)
+        // The patterns were checked by `validated` (an invalid one never matches).
         return inputPatterns.contains { pattern in
             (try? NSRegularExpression(pattern: pattern))?.firstMatch(in: line, range: range) != nil
         }

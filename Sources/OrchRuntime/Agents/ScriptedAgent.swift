@@ -79,7 +79,8 @@ public enum ScriptedAgent {
                 case .append(let path, let text):
                     try prepare(path, in: directory)
                     let file = directory + "/" + path
-                    let old = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                    // A file that is not there yet starts empty; one that cannot be read is an error, not overwritten.
+                    let old = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
                     try (old + text).write(toFile: file, atomically: true, encoding: .utf8)
                     print("appended to \(path)")
                     output += text.utf8.count / 4 + 20

@@ -93,15 +93,15 @@ public enum ControlSocket {
         defer { close(fd) }
         writeLine(fd, encode(request))
         guard let line = readLine(fd, timeout: timeout) else { throw .control("no answer on \(address(paths))") }
-        guard let response = try? JSONDecoder().decode(ControlResponse.self, from: Data(line.utf8)) else {
-            throw .control("unreadable answer: \(line.prefix(200))")
+        do { return try JSONDecoder().decode(ControlResponse.self, from: Data(line.utf8)) } catch {
+            throw .control("unreadable answer (\(error)): \(line.prefix(200))")
         }
-        return response
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Our own request and response types: plain values that always encode.
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 

@@ -34,6 +34,7 @@ public struct DashboardAddress: Sendable, Equatable {
 
     /// Removes the record when it is this process's.
     public static func withdraw(paths: RuntimePaths) {
+        // Best effort at exit: a record left behind names a dead pid, which `running` ignores.
         if let current = try? read(paths, requireAlive: false), current.pid == getpid() { unlink(path(paths)) }
     }
 

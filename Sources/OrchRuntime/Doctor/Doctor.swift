@@ -32,13 +32,19 @@ public enum Doctor {
             return checks
         }
         let root = repository.workingDirectory ?? repository.commonDirectory
-        let config = RuntimeConfig.load(in: root)
+        let read = Result { () throws(RuntimeError) in try RuntimeConfig.read(in: root) }
+        // Unreadable: the settings check fails saying why; the other checks see the defaults.
+        let config: RuntimeConfig
+        switch read {
+        case .success(let found): config = found
+        case .failure: config = RuntimeConfig()
+        }
         let agents: [String]
         do { agents = try Self.agents(requested: agent, repository: repository) } catch {
             checks.append(.failed("workers", error.description, fix: "see docs/user-guide.md#troubleshooting"))
             agents = [TeamRequest.defaultAgent]
         }
-        checks += startChecks(repository: repository, agents: agents, config: config, environment: environment)
+        checks += startChecks(repository: repository, agents: agents, config: read, environment: environment)
         checks.append(TestCommandCheck.check(config: config, root: root, environment: environment))
         checks.append(RepositoryChecks.orchFolder(root: root))
         checks.append(RepositoryChecks.hooks(repository))
@@ -51,15 +57,27 @@ public enum Doctor {
     /// readable settings, no team running, each agent found and willing to run unattended, the
     /// sandbox when it is asked for, and disk space.
     /// `createsGraph`: start makes the graph itself (a mission's starting tasks), so none yet is fine.
-    public static func startChecks(repository: Repository, agents: [String], config: RuntimeConfig,
+    /// `read`: the `orch.*` config, or why git could not read it (the settings check fails then).
+    public static func startChecks(repository: Repository, agents: [String], config read: Result<RuntimeConfig, RuntimeError>,
                                    environment: DoctorEnvironment, probeVersions: Bool = true, createsGraph: Bool = false) -> [DoctorCheck] {
+        let config: RuntimeConfig
+        let settingsCheck: DoctorCheck
+        switch read {
+        case .success(let found):
+            config = found
+            settingsCheck = RepositoryChecks.settings(found)
+        case .failure(let error):
+            config = RuntimeConfig()
+            settingsCheck = .failed("settings", "the orch.* settings cannot be read: \(error.description)", fix: "git config --list --show-origin says which file git cannot read")
+        }
         let repositoryCheck = RepositoryChecks.repository(repository)
         guard let root = repository.workingDirectory else { return [repositoryCheck] }
         let paths = RuntimePaths(repository: repository)
         var checks = [repositoryCheck]
         if !createsGraph { checks.append(RepositoryChecks.graph(repository)) }
-        checks += [RepositoryChecks.mainBranch(repository), RepositoryChecks.settings(config), RepositoryChecks.supervisor(paths)]
+        checks += [RepositoryChecks.mainBranch(repository), settingsCheck, RepositoryChecks.supervisor(paths)]
         // As `start` decides it: the agents run as a non-root uid when the sandbox confines them.
+        // (An unreadable orch.sandbox is the settings check's to report.)
         let confined = (try? SandboxMode(config)) != .off && Sandbox.availability().available
         for agent in agents {
             do {

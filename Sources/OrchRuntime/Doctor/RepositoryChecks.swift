@@ -52,8 +52,11 @@ public enum RepositoryChecks {
     }
 
     public static func hooks(_ repository: Repository) -> DoctorCheck {
-        let installer = HookInstaller(repository: repository, shippedHooks: "")
-        let missing = installer.installed().filter { !$0.value }.map(\.key).sorted()
+        let installed: [String: Bool]
+        do { installed = try HookInstaller(repository: repository, shippedHooks: "").installed() } catch {
+            return .failed("hooks", error.description, fix: "see docs/user-guide.md#troubleshooting")
+        }
+        let missing = installed.filter { !$0.value }.map(\.key).sorted()
         if missing.isEmpty { return .ok("hooks", HookInstaller.names.joined(separator: ", ") + " installed") }
         return .warning("hooks", "not installed: \(missing.joined(separator: ", ")) (main can move to untested commits)",
                         fix: "git orch hooks install")
@@ -63,17 +66,24 @@ public enum RepositoryChecks {
     /// `refs/orch/*` keeps other clones from seeing the team's state.
     public static func remote(_ repository: Repository, config: RuntimeConfig) -> DoctorCheck {
         let name = config.string("orch.remote") ?? "origin"
-        let url = (try? repository.configString("remote.\(name).url")) ?? nil
+        let url: String?
+        do { url = try repository.configString("remote.\(name).url") } catch {
+            return .failed("remote", "remote.\(name).url cannot be read: \(error.description)", fix: "git config --list --show-origin says which file git cannot read")
+        }
         guard url != nil else {
             if config.string("orch.remote") != nil {
                 return .warning("remote", "orch.remote is '\(name)', which is not a remote", fix: "git remote add \(name) URL, or git config --unset orch.remote")
             }
             return .ok("remote", "none (the team's state stays in this clone)")
         }
-        guard let remote = try? RemoteGit(remote: name, repository: repository) else {
-            return .warning("remote", "'\(name)' is not a remote name git-orch can use", fix: "rename it: git remote rename \(name) NEW")
+        let remote: RemoteGit
+        do { remote = try RemoteGit(remote: name, repository: repository) } catch {
+            return .warning("remote", error.description, fix: "rename it: git remote rename \(name) NEW")
         }
-        let fetched = Subprocess.fetchRefspecs(of: name, in: repository.gitDirectory)
+        let fetched: [String]
+        do { fetched = try Subprocess.fetchRefspecs(of: name, in: repository.gitDirectory) } catch {
+            return .failed("remote", error.description, fix: "git config --list --show-origin says which file git cannot read")
+        }
         if fetched.contains(remote.fetchRefspec) { return .ok("remote", "\(name) fetches refs/orch/*") }
         return .warning("remote", "\(name) does not fetch refs/orch/* (other clones will not see the team's state)",
                         fix: "git orch remote setup \(name)")
@@ -102,10 +112,17 @@ public enum RepositoryChecks {
 }
 
 extension Subprocess {
-    /// `remote.<name>.fetch`, every value.
-    static func fetchRefspecs(of remote: String, in gitDirectory: String) -> [String] {
-        guard let result = try? run("git", ["--git-dir", gitDirectory, "config", "--get-all", "remote.\(remote).fetch"]),
-              result.status == 0 else { return [] }
+    /// `remote.<name>.fetch`, every value (none: empty). git failing otherwise is an error, not
+    /// "fetches nothing".
+    static func fetchRefspecs(of remote: String, in gitDirectory: String) throws(RuntimeError) -> [String] {
+        let arguments = ["--git-dir", gitDirectory, "config", "--get-all", "remote.\(remote).fetch"]
+        let result: Subprocess.Result
+        do { result = try run("git", arguments) } catch { throw .git(arguments, error.description) }
+        // Status 1: the key is not set.
+        if result.status == 1 { return [] }
+        guard result.status == 0 else {
+            throw .git(arguments, result.errorOutput.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)")
+        }
         return result.output.split(separator: "\n").map(String.init)
     }
 }

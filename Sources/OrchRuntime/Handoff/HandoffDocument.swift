@@ -44,7 +44,7 @@ public struct HandoffDocument {
         let task = held.first
         let git = GitCLI(directory: repositoryRoot)
         let branch = input.worker.branch
-        let head = try? git.output(["rev-parse", "--verify", "-q", "refs/heads/\(branch)"])
+        let head = try repository.branchTip(branch)
         let previous = try store { () throws(StoreError) in try HandoffStore(repository: repository).list() }.last { $0.from == name || $0.worker == name }
         let since = previous?.commit.flatMap { commit in git.succeeds(["merge-base", "--is-ancestor", commit, branch]) ? commit : nil }
             ?? (git.succeeds(["rev-parse", "--verify", "-q", input.mainBranch]) ? input.mainBranch : nil)
@@ -70,8 +70,10 @@ public struct HandoffDocument {
         }
 
         if head != nil {
-            let log = (try? git.output(["log", "--format=%h %s", range])) ?? ""
-            let stat = since.flatMap { try? git.output(["diff", "--stat", $0, branch]) } ?? ""
+            // The branch and `since` were both just verified: git failing here is an error, not "no commits".
+            let log = try git.output(["log", "--format=%h %s", range])
+            var stat = ""
+            if let since { stat = try git.output(["diff", "--stat", since, branch]) }
             var text = "## Commits since " + (previous != nil ? "the last handoff" : "\(input.mainBranch)")
             text += "\n\n" + (log.isEmpty ? "None." : Self.block(log))
             if !stat.isEmpty { text += "\n\nDiff summary:\n\n" + Self.block(stat) }
@@ -81,11 +83,11 @@ public struct HandoffDocument {
         let worktree = paths.worktree(name)
         let worktreeGit = GitCLI(directory: worktree)
         var touched = Set<String>()
-        if let since, head != nil, let names = try? git.output(["diff", "--name-only", since, branch]) {
-            touched.formUnion(names.split(separator: "\n").map(String.init))
+        if let since, head != nil {
+            touched.formUnion(try git.output(["diff", "--name-only", since, branch]).split(separator: "\n").map(String.init))
         }
         if FileManager.default.fileExists(atPath: worktree + "/.git") {
-            let status = (try? worktreeGit.output(["status", "--porcelain", "--untracked-files=all"])) ?? ""
+            let status = try worktreeGit.output(["status", "--porcelain", "--untracked-files=all"])
             touched.formUnion(status.split(separator: "\n").map { String($0.dropFirst(3)) })
             sections.append("## Uncommitted changes\n\n" + (status.isEmpty
                 ? "None."
@@ -102,9 +104,15 @@ public struct HandoffDocument {
         if !ready.isEmpty { remaining.append("- \(ready.count) ready task(s) in the team's graph (`git orch ready`)") }
         sections.append("## Remaining tasks\n\n" + (remaining.isEmpty ? "None besides the task in hand." : remaining.joined(separator: "\n")))
 
-        if let summary = try? Ledger(repository: repository).summary(), let cost = summary.byWorker[name] {
-            sections.append(String(format: "## Cost so far\n\n%d runs, $%.4f, %d input and %d output tokens.",
-                                   cost.runs, cost.costUSD, cost.inputTokens, cost.outputTokens))
+        // A damaged ledger does not stop the handoff, but the document says so rather than
+        // leave the section out as if nothing had been spent.
+        do {
+            if let cost = try Ledger(repository: repository).summary().byWorker[name] {
+                sections.append(String(format: "## Cost so far\n\n%d runs, $%.4f, %d input and %d output tokens.",
+                                       cost.runs, cost.costUSD, cost.inputTokens, cost.outputTokens))
+            }
+        } catch {
+            sections.append("## Cost so far\n\nUnknown: \(StateRefs.ledger) cannot be read (\(error.description)).")
         }
         sections.append("## Open questions\n\n" + openQuestions(name))
         sections.append("## How to continue\n\n" + howToContinue(input, task: task, head: head))
@@ -113,9 +121,11 @@ public struct HandoffDocument {
 
     private func testStatus(_ head: String?) -> String {
         guard let head, let oid = OID(hex: head) else { return "No commit yet." }
-        if let note = (try? repository.note(on: oid, notesRef: StateRefs.testNotes)) ?? nil {
-            return "Recorded for \(head.prefix(12)):\n\n" + Self.block(note.trimmed)
+        let note: String?
+        do { note = try repository.note(on: oid, notesRef: StateRefs.testNotes) } catch {
+            return "Unknown: the test note of \(head.prefix(12)) cannot be read from \(StateRefs.testNotes) (\(error.description))."
         }
+        if let note { return "Recorded for \(head.prefix(12)):\n\n" + Self.block(note.trimmed) }
         return "No test result recorded for \(head.prefix(12)) (refs/notes/orch/tests); run the tests before finishing."
     }
 
@@ -152,6 +162,7 @@ public struct HandoffDocument {
             lines.append("- Your worktree is on \(input.worker.branch) with the work so far committed.")
         }
         lines.append("- Check the uncommitted changes and the terminal tail above for work that was in flight, then run the tests.")
+        // No session file is normal (the agent does not resume sessions, or never started one).
         if let session = try? String(contentsOfFile: paths.run + "/\(input.worker.name).session", encoding: .utf8),
            let id = session.split(separator: " ").last.map({ String($0).trimmed }), !id.isEmpty {
             lines.append("- The previous agent session was \(id); an agent that can resume sessions may reopen it.")

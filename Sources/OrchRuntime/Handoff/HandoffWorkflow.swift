@@ -88,13 +88,14 @@ public final class HandoffWorkflow {
 
     private func run(_ progress: inout HandoffProgress) throws(RuntimeError) -> HandoffProgress {
         while let step = progress.next {
-            set(&progress, step, .running, nil)
             do {
+                try set(&progress, step, .running, nil)
                 let (state, message) = try perform(step, &progress)
-                set(&progress, step, state, message)
+                try set(&progress, step, state, message)
             } catch {
-                set(&progress, step, .failed, error.description)
-                throw .invalidInput("handoff of \(progress.worker) stopped at step \(step.rawValue) (\(step.name)): \(error.description); "
+                var why = error.description
+                do { try set(&progress, step, .failed, error.description) } catch { why += "; \(error.description)" }
+                throw .invalidInput("handoff of \(progress.worker) stopped at step \(step.rawValue) (\(step.name)): \(why); "
                     + "nothing is lost (the earlier steps stand); fix it and run 'git orch handoff \(progress.worker) --continue'")
             }
         }
@@ -102,18 +103,24 @@ public final class HandoffWorkflow {
         return progress
     }
 
-    private func set(_ progress: inout HandoffProgress, _ step: HandoffStep, _ state: HandoffProgress.State, _ message: String?) {
+    /// Records a step's state: saved, announced, reported. The progress file is what makes
+    /// --continue possible, so a save that fails is thrown (after the report); the event is only
+    /// a report.
+    private func set(_ progress: inout HandoffProgress, _ step: HandoffStep, _ state: HandoffProgress.State, _ message: String?) throws(RuntimeError) {
         progress.steps[step.rawValue - 1] = .init(step: step, state: state, message: message)
-        // The progress file is what makes --continue possible; an event is only a report.
-        try? progress.save(paths)
+        var unsaved: RuntimeError?
+        do { try progress.save(paths) } catch { unsaved = error }
         var event = RuntimeEvent(.handoffStep, worker: progress.worker, title: step.name, state: state.rawValue, message: message)
         event.step = step.rawValue
         event.task = progress.task
         announce(event)
         report(progress, step)
+        if let unsaved { throw unsaved }
     }
 
     private func announce(_ event: RuntimeEvent) {
+        // Through the supervisor when one answers (the dashboard sees it); else, or when it
+        // refuses, straight into the event log, so the event is never lost.
         if (try? ControlSocket.send(ControlRequest(.announce, text: event.jsonLine()), to: paths, timeout: 5))?.ok == true { return }
         EventLog(path: paths.events).append(event)
     }
@@ -161,8 +168,7 @@ public final class HandoffWorkflow {
             if let commit = result.commit { said = "committed \(commit.prefix(12)) on \(worker.branch)" }
             if !result.withheld.isEmpty { said += "; left uncommitted (deny-list): \(result.withheld.joined(separator: ", "))" }
         }
-        let git = GitCLI(directory: repositoryRoot)
-        progress.commit = try? git.output(["rev-parse", "--verify", "-q", "refs/heads/\(worker.branch)"])
+        progress.commit = try repository.branchTip(worker.branch)
         let handoff = HandoffRecord(id: progress.id, worker: progress.recipient, from: progress.worker, task: progress.task,
                                     taskTitle: progress.taskTitle, branch: worker.branch, commit: progress.commit,
                                     created: progress.started, reason: progress.reason)
@@ -177,23 +183,26 @@ public final class HandoffWorkflow {
 
     private func push(_ progress: HandoffProgress) throws(RuntimeError) -> (HandoffProgress.State, String) {
         let publisher = StatePublisher(repository: repository, repositoryRoot: repositoryRoot)
-        guard let remote = publisher.remoteName() else {
+        guard let remote = try publisher.remoteName() else {
             return (.skipped, "no remote configured (git config orch.remote NAME, or add an origin); the handoff stays in this clone")
         }
         let worker = try record(progress.worker)
         return (.done, try publisher.publish(branches: [worker.branch], to: remote))
     }
 
-    /// The running team's view of `name`, or nil when no supervisor answers.
-    private func liveWorker(_ name: String) -> TeamStatus.Worker?? {
-        guard let response = try? ControlSocket.send(ControlRequest(.status), to: paths, timeout: 10), let status = response.status else { return nil }
+    /// The running team's view of `name`, or nil when no supervisor runs. A supervisor that runs
+    /// but does not answer is an error: taking it for none would skip stopping the old session.
+    private func liveWorker(_ name: String) throws(RuntimeError) -> TeamStatus.Worker?? {
+        let response: ControlResponse
+        do { response = try ControlSocket.send(ControlRequest(.status), to: paths, timeout: 10) } catch .notRunning { return nil } catch { throw error }
+        guard let status = response.status else { throw .control(response.error ?? "the supervisor's answer to status holds no status") }
         return .some(status.workers.first { $0.name == name })
     }
 
     private func stopSession(_ progress: HandoffProgress) throws(RuntimeError) -> (HandoffProgress.State, String) {
         var said: String
         var state = HandoffProgress.State.done
-        switch liveWorker(progress.worker) {
+        switch try liveWorker(progress.worker) {
         case nil:
             said = "no supervisor running, so no session to stop"
             state = .skipped
@@ -208,8 +217,8 @@ public final class HandoffWorkflow {
                 let response = try ControlSocket.send(ControlRequest(.handoffStop, worker: progress.worker), to: paths)
                 guard response.ok else { throw .control(response.error ?? "the supervisor refused to stop \(progress.worker)") }
                 let deadline = Date().addingTimeInterval(stopTimeout)
-                while Date() < deadline, case .some(let now?) = liveWorker(progress.worker), now.pid != nil { usleep(100_000) }
-                if case .some(let now?) = liveWorker(progress.worker), now.pid != nil {
+                while Date() < deadline, case .some(let now?) = try liveWorker(progress.worker), now.pid != nil { usleep(100_000) }
+                if case .some(let now?) = try liveWorker(progress.worker), now.pid != nil {
                     throw .control("\(progress.worker) did not stop within \(Int(stopTimeout)) s")
                 }
                 said = "stopped \(progress.worker)'s session (its work saved, its task kept)"
@@ -244,7 +253,7 @@ public final class HandoffWorkflow {
 
     private func startSession(_ progress: HandoffProgress) throws(RuntimeError) -> (HandoffProgress.State, String) {
         let target = progress.recipient
-        guard case .some(let worker) = liveWorker(target) else {
+        guard case .some(let worker) = try liveWorker(target) else {
             return (.skipped, "no supervisor running; the next 'git orch start' resumes \(target) from this document")
         }
         var started: [String] = []

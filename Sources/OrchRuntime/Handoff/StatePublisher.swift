@@ -13,10 +13,13 @@ public struct StatePublisher {
         self.repositoryRoot = repositoryRoot
     }
 
-    /// The remote to publish to, or nil when none is configured.
-    public func remoteName() -> String? {
-        if let configured = (try? repository.configString("orch.remote")) ?? nil, !configured.isEmpty { return configured }
-        let remotes = ((try? GitCLI(directory: repositoryRoot).output(["remote"])) ?? "").split(separator: "\n").map(String.init)
+    /// The remote to publish to, or nil when none is configured. A config that cannot be read
+    /// is an error, not "no remote" (which would skip publishing).
+    public func remoteName() throws(RuntimeError) -> String? {
+        let configured: String?
+        do { configured = try repository.configString("orch.remote") } catch { throw .config("orch.remote", "cannot be read: \(error.description)") }
+        if let configured, !configured.isEmpty { return configured }
+        let remotes = try GitCLI(directory: repositoryRoot).output(["remote"]).split(separator: "\n").map(String.init)
         if remotes.contains("origin") { return "origin" }
         return remotes.count == 1 ? remotes[0] : nil
     }

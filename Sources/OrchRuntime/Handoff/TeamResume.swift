@@ -32,13 +32,19 @@ public struct TeamResume {
     /// Syncs with the remote (when one is configured) and recreates the workers' worktrees.
     public func prepare() throws(RuntimeError) -> (remote: String?, workers: [Worker]) {
         let teamRemote = TeamRemote.name(in: repository)
-        let remote = teamRemote ?? StatePublisher(repository: repository, repositoryRoot: repositoryRoot).remoteName()
+        let remote: String?
+        if let teamRemote { remote = teamRemote } else { remote = try StatePublisher(repository: repository, repositoryRoot: repositoryRoot).remoteName() }
         if let remote {
             let taskStore = TaskStore(repository: repository)
             try store { () throws(StoreError) in
                 let remoteGit = try RemoteGit(remote: remote, repository: repository)
                 try remoteGit.fetch()
-                if try taskStore.headCommit() != nil || ((try? repository.referenceTarget(remoteGit.trackingRef())) ?? nil) != nil {
+                let tracking = remoteGit.trackingRef()
+                let remoteGraph: OID?
+                do { remoteGraph = try repository.referenceTarget(tracking) } catch {
+                    throw .corruptEntry(path: tracking, reason: "cannot be read: \(error)")
+                }
+                if try taskStore.headCommit() != nil || remoteGraph != nil {
                     _ = try taskStore.sync(with: remoteGit)
                 }
                 _ = try taskStore.syncChains(with: remoteGit, names: teamRemote == nil ? TaskStore.syncedChains : TaskStore.teamChains)
@@ -72,7 +78,7 @@ public struct TeamResume {
             let tasks = graph.tasks.values.filter { $0.status == .claimed && $0.assignee == record.name }
                 .sorted(by: TaskGraph.claimOrder).map { "\($0.id.hex.prefix(8)) \($0.title)" }
             workers.append(Worker(
-                name: record.name, branch: record.branch, commit: try? git.output(["rev-parse", "refs/heads/\(record.branch)"]),
+                name: record.name, branch: record.branch, commit: try repository.branchTip(record.branch),
                 branchSource: source, worktree: worktree, handoff: try store { () throws(StoreError) in try handoffs.latest(for: record.name) }?.id, tasks: tasks))
         }
         return (remote, workers)

@@ -8,7 +8,7 @@ import OrchStore
 enum TeamTakeover {
     /// Reassigns the gone machines' workers to `machine`; returns their names.
     static func takeOver(repository: Repository, root: String, remote: String, machine: String) throws(RuntimeError) -> [String] {
-        let timeout = try TeamSync.settings(RuntimeConfig.load(in: root), mergeQueue: false).machineTimeoutSeconds
+        let timeout = try TeamSync.settings(RuntimeConfig.read(in: root), mergeQueue: false).machineTimeoutSeconds
         let machines = try store { () throws(StoreError) in try MachineStore(repository: repository, remote: nil).machines() }
         let now = SystemClock.now()
         let live = Set(machines.filter { !$0.isGone(at: now, afterSeconds: timeout) }.map(\.machine))

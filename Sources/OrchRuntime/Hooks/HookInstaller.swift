@@ -45,11 +45,14 @@ public struct HookInstaller {
     }
 
     /// The hooks folder git uses: `core.hooksPath` (relative to the work tree root, `~/` expanded)
-    /// or `<common dir>/hooks`.
-    public var hooksDirectory: String {
-        guard let configured = try? repository.configString("core.hooksPath"), !configured.isEmpty else {
-            return repository.commonDirectory + "/hooks"
+    /// or `<common dir>/hooks`. A config that cannot be read is an error: guessing `.git/hooks`
+    /// would install (or look for) the hooks where git does not run them.
+    public func hooksDirectory() throws(Failure) -> String {
+        let configured: String?
+        do { configured = try repository.configString("core.hooksPath") } catch {
+            throw .io("cannot read core.hooksPath: \(error.description)")
         }
+        guard let configured, !configured.isEmpty else { return repository.commonDirectory + "/hooks" }
         if configured.hasPrefix("/") { return configured }
         if configured.hasPrefix("~/") { return NSHomeDirectory() + configured.dropFirst(1) }
         return (repository.workingDirectory ?? repository.commonDirectory) + "/" + configured
@@ -59,7 +62,7 @@ public struct HookInstaller {
     @discardableResult
     public func install() throws(Failure) -> [String] {
         let manager = FileManager.default
-        let folder = hooksDirectory
+        let folder = try hooksDirectory()
         do { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .io("cannot create \(folder): \(error.localizedDescription)")
         }
@@ -88,7 +91,9 @@ public struct HookInstaller {
         }
         // Pin the protected branch, so the hooks keep guarding the same branch whatever the
         // defaults would later say (a new remote HEAD, a renamed branch).
-        if (try? repository.configString("orch.mainBranch")) == nil {
+        let pinned: String?
+        do { pinned = try repository.configString("orch.mainBranch") } catch { throw .io("cannot read orch.mainBranch: \(error.description)") }
+        if pinned == nil {
             let main = MergeQueueConfiguration.load(from: repository).mainBranch
             do { try repository.setConfigString("orch.mainBranch", main) } catch {
                 throw .io("cannot set orch.mainBranch: \(error)")
@@ -101,7 +106,7 @@ public struct HookInstaller {
     /// Removes our hooks and puts back the ones they chained. Returns one line per hook.
     @discardableResult
     public func uninstall() throws(Failure) -> [String] {
-        let folder = hooksDirectory
+        let folder = try hooksDirectory()
         var done: [String] = []
         for name in Self.names {
             let target = folder + "/" + name
@@ -122,8 +127,9 @@ public struct HookInstaller {
     }
 
     /// Hook name → whether git-orch's hook is installed there.
-    public func installed() -> [String: Bool] {
-        Dictionary(uniqueKeysWithValues: Self.names.map { ($0, isOurs(hooksDirectory + "/" + $0)) })
+    public func installed() throws(Failure) -> [String: Bool] {
+        let folder = try hooksDirectory()
+        return Dictionary(uniqueKeysWithValues: Self.names.map { ($0, isOurs(folder + "/" + $0)) })
     }
 
     private func isOurs(_ path: String) -> Bool {
@@ -131,6 +137,7 @@ public struct HookInstaller {
         return String(decoding: data.prefix(400), as: UTF8.self).contains(Self.marker)
     }
 
+    /// A probe: any failure (no such file, not a link) means "not a symbolic link".
     private func isSymbolicLink(_ path: String) -> Bool {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     }

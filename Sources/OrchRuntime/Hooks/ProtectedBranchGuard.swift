@@ -59,9 +59,9 @@ public struct ProtectedBranchGuard {
         }
         guard let record else { return "it has no test note in \(StateRefs.testNotes) (it did not go through the merge queue)" }
         guard record.passed else { return "its tests failed ('\(record.command)' exited \(record.exitStatus))" }
-        if let tree = try? repository.commit(oid).tree.hex, tree != record.tree {
-            return "its test note is for another tree"
-        }
-        return nil
+        // A commit that cannot be read cannot be shown to be the tree that passed: refused.
+        let tree: String
+        do { tree = try repository.commit(oid).tree.hex } catch { return "it cannot be read as a commit (\(error.description))" }
+        return tree == record.tree ? nil : "its test note is for another tree"
     }
 }

@@ -83,8 +83,13 @@ struct CheckoutFollower {
         var bare = false
         for field in result.output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init) + [""] {
             if field.isEmpty {
-                if let path, branch == branchRef, !bare, let gitDirectory = Self.gitDirectory(ofWorktree: path) {
-                    found.append(Checkout(path: path, gitDirectory: gitDirectory))
+                if let path, branch == branchRef, !bare {
+                    if let gitDirectory = Self.gitDirectory(ofWorktree: path) {
+                        found.append(Checkout(path: path, gitDirectory: gitDirectory))
+                    } else if FileManager.default.fileExists(atPath: path + "/.git") {
+                        // Skipping it would move the branch under a checkout left behind.
+                        throw .checkout("cannot read \(path)/.git, a checkout of \(branchName)")
+                    }
                 }
                 (path, branch, bare) = (nil, nil, false)
             } else if field.hasPrefix("worktree ") {
@@ -98,7 +103,8 @@ struct CheckoutFollower {
         return found
     }
 
-    /// A work tree's git directory: `.git` itself, or where its `gitdir:` file points.
+    /// A work tree's git directory: `.git` itself, or where its `gitdir:` file points; nil when
+    /// it has no `.git` or one that cannot be read (callers that must not skip it check which).
     static func gitDirectory(ofWorktree path: String) -> String? {
         let dotGit = path + "/.git"
         var isDirectory: ObjCBool = false

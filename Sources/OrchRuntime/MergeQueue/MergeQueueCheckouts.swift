@@ -37,6 +37,8 @@ struct HeldMerge: Codable, Equatable {
         }
     }
 
+    /// Best effort: a held merge left behind is checked against main, its entries and its note
+    /// before it is used (`resumeHeld`), so a stale one is only read and dropped again.
     static func clear(_ repository: Repository) {
         try? FileManager.default.removeItem(atPath: path(repository))
     }

@@ -51,6 +51,9 @@ public struct MergeQueueConfiguration: Sendable, Equatable {
     /// `orch.queue.parallel` (default: automatic).
     public static func load(from repository: Repository, fallbackTestCommand: String? = nil) -> MergeQueueConfiguration {
         func string(_ key: String) -> String? {
+            // Kept non-throwing for `MergeQueue.init` and Worker/Worktrees (no error path there
+            // yet). libgit2 parsed this config when the repository was opened, and `git orch
+            // start` reads it first through `RuntimeConfig.read`, which fails when git cannot.
             guard let value = try? repository.configString(key), !value.isEmpty else { return nil }
             return value
         }

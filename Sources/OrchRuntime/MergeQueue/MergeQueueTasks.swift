@@ -15,6 +15,7 @@ extension MergeQueue {
             return true
         } catch {
             // On a team the local graph may lag the remote's: a task someone else finished is fine.
+            // (A graph that cannot be read here either leaves the problem below said.)
             if (try? tasks.snapshot().graph[task]?.status) == .done { return true }
             step.problems.append("could not complete task \(task.hex.prefix(8)) of merged entry #\(entry.id): \(error.description); "
                 + "the next queue step tries again")

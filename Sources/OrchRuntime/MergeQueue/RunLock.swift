@@ -16,6 +16,7 @@ final class RunLock {
     }
 
     static func acquire(in folder: String) throws(MergeQueueError) -> RunLock {
+        // A folder that cannot be made makes the open below fail, saying why.
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/run.lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -17,6 +17,7 @@ struct ScratchWorktree {
 
     static func create(_ repository: Repository, commit: OID, at chosen: String? = nil) throws(MergeQueueError) -> ScratchWorktree {
         let root = root(repository)
+        // A folder that cannot be made makes `git worktree add` below fail, saying why.
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let path = chosen ?? root + "/test-\(commit.hex.prefix(12))-\(getpid())"
         if FileManager.default.fileExists(atPath: path) { remove(repository, path: path) }
@@ -24,13 +25,15 @@ struct ScratchWorktree {
         guard result.status == 0 else {
             throw .scratchWorktree("git worktree add \(path) failed: \(result.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        let link = (try? String(contentsOfFile: path + "/.git", encoding: .utf8)) ?? ""
-        let gitDirectory = link.hasPrefix("gitdir: ")
-            ? String(link.dropFirst(8)).trimmingCharacters(in: .whitespacesAndNewlines) : path + "/.git"
+        // The tests run with GIT_DIR set to it: a guess would test in the wrong repository.
+        guard let gitDirectory = CheckoutFollower.gitDirectory(ofWorktree: path) else {
+            throw .scratchWorktree("cannot read \(path)/.git, made by git worktree add")
+        }
         return ScratchWorktree(path: path, gitDirectory: gitDirectory, commonDirectory: repository.commonDirectory)
     }
 
-    /// Removes the checkout and git's record of it.
+    /// Removes the checkout and git's record of it. Best effort: a leftover is removed again by
+    /// the next `removeLeftovers` or `create` at the same path, and `worktree prune` forgets it.
     func remove() {
         _ = try? Self.runGit(commonDirectory, ["worktree", "remove", "--force", path])
         try? FileManager.default.removeItem(atPath: path)
@@ -44,6 +47,7 @@ struct ScratchWorktree {
     /// Removes scratch worktrees a crashed run left behind.
     static func removeLeftovers(_ repository: Repository) {
         let root = root(repository)
+        // No folder yet: nothing left behind.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
         for name in names where name.hasPrefix("test-") { remove(repository, path: root + "/" + name) }
     }

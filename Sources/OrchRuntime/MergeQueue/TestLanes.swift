@@ -45,6 +45,7 @@ extension ScratchWorktree {
     @discardableResult
     static func removeLanes(_ repository: Repository) -> [String] {
         let root = root(repository)
+        // No folder yet: no lanes.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         var removed: [String] = []
         for name in names.sorted() where name.hasPrefix("lane-") || name.hasPrefix("test-") {
@@ -76,7 +77,7 @@ extension MergeQueue {
 
     /// The project setup as configured (git config, else a mission's values in the environment).
     func projectSetup() throws(MergeQueueError) -> ProjectSetup {
-        do { return try ProjectSetup.load(RuntimeConfig.load(in: repository.workingDirectory ?? repository.commonDirectory)) } catch {
+        do { return try ProjectSetup.load(RuntimeConfig.read(in: repository.workingDirectory ?? repository.commonDirectory)) } catch {
             throw .setup(error.description)
         }
     }

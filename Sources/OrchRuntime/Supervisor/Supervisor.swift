@@ -98,7 +98,7 @@ public final class Supervisor {
         _ = try store { () throws(StoreError) in try taskStore.snapshot() }
         mainBranch = try Worktrees.mainBranch(of: repository)
         let registry = WorkerRegistry(repository: repository)
-        let config = RuntimeConfig.load(in: repositoryRoot)
+        let config = try RuntimeConfig.read(in: repositoryRoot)
         confinement = try Sandbox.confinement(for: settings.sandbox)
         // Nothing is claimed before every worker's agent is known to be able to run here.
         let team = try preflight(TeamPlan.plan(registered: try store { () throws(StoreError) in try registry.all() }, request: options.request, now: .now(), machine: machine), config: config)

@@ -15,7 +15,7 @@ extension Supervisor {
 
     func startTeamSync(machine: String) throws(RuntimeError) {
         guard let remote = TeamRemote.name(in: repository) else { return }
-        let teamSettings = try TeamSync.settings(RuntimeConfig.load(in: repositoryRoot), mergeQueue: settings.mergeQueue)
+        let teamSettings = try TeamSync.settings(RuntimeConfig.read(in: repositoryRoot), mergeQueue: settings.mergeQueue)
         let sync = TeamSync(remote: remote, machine: machine, root: repositoryRoot, mainBranch: mainBranch, settings: teamSettings)
         // The first heartbeat lands before any worker claims: a stopped record from an earlier run
         // must not make another machine give this run's fresh claims back.
