@@ -137,7 +137,7 @@ let package = Package(
         ),
         .target(
             name: "OrchTestSupport",
-            dependencies: ["GitKit", "OrchModel"],
+            dependencies: ["GitKit", "OrchModel", "ProcessKit"],
             path: "Tests/OrchTestSupport",
             swiftSettings: strictSettings
         ),

@@ -25,10 +25,11 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
     public var description: String { "cannot run \(executable): \(String(cString: strerror(code)))" }
 }
 
-/// Starts processes with posix_spawn: never through a shell, the arguments as given. The one
-/// spawner of the package (`Subprocess.run` is built on it); posix_spawn rather than fork, which
-/// Swift cannot do safely, and rather than Foundation's Process, which costs tens of
-/// milliseconds per child on Linux.
+/// Starts processes with posix_spawn: never through a shell, the arguments as given, the signals
+/// we ignore or block (SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGHUP, SIGQUIT) back to their
+/// defaults. The one spawner of the package (`Subprocess.run` and `ChildProcess` are built on
+/// it); posix_spawn rather than fork, which Swift cannot do safely, and rather than Foundation's
+/// Process, which costs tens of milliseconds per child on Linux.
 public enum ProcessSpawner {
     public struct Options: Sendable {
         public var directory: String?
@@ -43,10 +44,6 @@ public enum ProcessSpawner {
         public var newSession = false
         /// Joins this process group (0: a new group led by the child). Ignored with `newSession`.
         public var processGroup: Int32?
-        /// Whether the signals we ignore or block (SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGHUP,
-        /// SIGQUIT) are set back to their defaults and unblocked in the child. Off, the child
-        /// inherits our dispositions and mask, as `Subprocess.run`'s git children always have.
-        public var resetSignals = true
 
         public init() {}
     }
@@ -58,19 +55,17 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var flags: Int16 = 0
-        if options.resetSignals {
-            // Signals we ignore or block must not leak into the child.
-            var defaults = sigset_t()
-            sigemptyset(&defaults)
-            for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-            posix_spawnattr_setsigdefault(&attributes, &defaults)
-            var empty = sigset_t()
-            sigemptyset(&empty)
-            posix_spawnattr_setsigmask(&attributes, &empty)
-            flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-            posix_spawnattr_setflags(&attributes, flags)
-        }
+        // The signals we (or a test runner) ignore or block must not leak into the child: back to
+        // their defaults, and unblocked.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        let flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        posix_spawnattr_setflags(&attributes, flags)
         if options.newSession {
             orch_spawnattr_setsid(&attributes)
         } else if let group = options.processGroup {

@@ -3,7 +3,9 @@ import Glibc
 #endif
 
 /// Runs a program to completion (never through a shell), feeds it standard input and collects
-/// both output streams: `ProcessSpawner.spawn` with pipes, read with poll.
+/// both output streams: `ProcessSpawner.spawn` with pipes, read with poll. The child starts with
+/// default signal dispositions whatever we ignore: a test runner that ignores SIGTERM must not
+/// make a merge queue's `timeout 5 cmd` unable to end what it runs.
 public enum Subprocess {
     public struct Result: Sendable {
         /// As a shell reports it: the exit code, or 128+N for a death by signal N.
@@ -42,7 +44,6 @@ public enum Subprocess {
         var options = ProcessSpawner.Options()
         options.directory = directory
         options.environment = environment
-        options.resetSignals = false
         options.stdin = .descriptor(stdin.read)
         options.stdout = stdout.map { .descriptor($0.write) } ?? .null
         options.stderr = .descriptor(stderr.write)

@@ -1,5 +1,6 @@
 import Foundation
 import OrchModel
+import ProcessKit
 
 /// Orchestration overhead per task with the real Claude Code, beside an agent that returns at
 /// once, in the same run and the same setup (2 workers, the merge queue testing every merge).
@@ -105,7 +106,7 @@ enum RealAgentBenchmark {
 
 /// The tests' stand-in for the Anthropic Messages API (Tests/Fixtures/model-servers), on loopback.
 private final class StandIn {
-    let process = Process()
+    let process: ChildProcess
     let baseURL: String
     let folder = NSTemporaryDirectory() + "orch-bench-model-\(UUID().uuidString)"
 
@@ -114,22 +115,23 @@ private final class StandIn {
             .appendingPathComponent("Tests/Fixtures/model-servers/anthropic_messages.py").path
         guard FileManager.default.fileExists(atPath: script) else { throw BenchError("the stand-in model \(script) is missing: run orch-bench from a clone") }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--port-file", folder + "/port", "--lifetime", "1800"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        var options = ProcessSpawner.Options()
+        (options.stdout, options.stderr) = (.null, .null)
+        process = try ChildProcess("/usr/bin/env", ["python3", script, "--port-file", folder + "/port", "--lifetime", "1800"], options)
         var port: String?
         for _ in 0..<400 where port == nil {
             port = (try? String(contentsOfFile: folder + "/port", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             if port == nil { usleep(50_000) }
         }
-        guard let port else { throw BenchError("the stand-in model did not start within 20 s") }
+        guard let port else {
+            process.kill()
+            throw BenchError("the stand-in model did not start within 20 s")
+        }
         baseURL = "http://127.0.0.1:\(port)"
     }
 
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        process.kill()
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrchModel
+import ProcessKit
 
 /// The supervisor's own cost: per-task orchestration overhead (claim, prompt, spawn, commit,
 /// complete) with an agent that returns at once, and the supervisor's memory and CPU with 16 idle
@@ -30,19 +31,15 @@ enum TeamBenchmark {
         print("## Supervisor with 16 idle workers\n")
         let idle = try ScratchRepository()
         try prepare(idle)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: orchBinary)
-        process.arguments = ["start", "--workers", "16", "--agent", agent]
-        process.currentDirectoryURL = URL(fileURLWithPath: idle.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        var options = ProcessSpawner.Options()
+        (options.directory, options.stdout, options.stderr) = (idle.path, .null, .null)
+        let supervisor = try ChildProcess(orchBinary, ["start", "--workers", "16", "--agent", agent], options)
         defer {
             _ = try? Shell.run(orchBinary, ["stop"], in: idle.path)
-            process.waitUntilExit()
+            supervisor.wait()
         }
         usleep(5_000_000)
-        let pid = process.processIdentifier
+        let pid = supervisor.pid
         let workers = children(of: pid)
         let window = quick ? 5.0 : 10.0
         let before = cpuSeconds(pid), workersBefore = workers.map(cpuSeconds).reduce(0, +)

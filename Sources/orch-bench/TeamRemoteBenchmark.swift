@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ProcessKit
 
 /// One team on two hosts through a plain git remote (issue 16): two network namespaces joined by
 /// a veth pair, the bare remote served by `git daemon` in one, two clones (machines alpha and
@@ -200,14 +201,10 @@ enum TeamRemoteBenchmark {
             }
         }
 
-        static func spawn(_ executable: String, _ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+        static func spawn(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+            var options = ProcessSpawner.Options()
+            (options.stdout, options.stderr) = (.null, .null)
+            return try ChildProcess(executable, arguments, options)
         }
     }
 
@@ -219,8 +216,8 @@ enum TeamRemoteBenchmark {
         let directURL = "git://\(TeamRemoteBenchmark.remoteAddress):\(TeamRemoteBenchmark.port)/team.git"
         /// Where the team goes: the daemon, or the delaying relay in front of it.
         lazy var url = directURL
-        var daemon: Process?
-        var relay: Process?
+        var daemon: ChildProcess?
+        var relay: ChildProcess?
         private let network: Network
 
         init(tasks: Int, network: Network) throws {
@@ -258,10 +255,7 @@ enum TeamRemoteBenchmark {
         }
 
         func stop() {
-            for process in [relay, daemon].compactMap({ $0 }) where process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                for _ in 0..<100 where process.isRunning { usleep(20_000) }
-            }
+            for process in [relay, daemon].compactMap({ $0 }) { process.kill() }
             try? FileManager.default.removeItem(atPath: root)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 @Suite struct CrashTests {
@@ -17,21 +18,13 @@ import Testing
         var round = 0
         while try round < 6 || (claimedCount(repo) == 0 && round < 40) {
             defer { round += 1 }
-            var processes: [Process] = []
-            for index in 0..<6 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: OrchBinary.path)
-                process.arguments = ["claim", "--worker", "r\(round)w\(index)"]
-                process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                processes.append(process)
-            }
+            var options = ProcessSpawner.Options()
+            (options.directory, options.stdout, options.stderr) = (repo.path, .null, .null)
+            let claimers = try (0..<6).map { index in try ChildProcess(OrchBinary.path, ["claim", "--worker", "r\(round)w\(index)"], options) }
             // Later rounds wait longer, so that some claims finish even on a loaded machine.
             usleep(UInt32.random(in: 2_000...(40_000 + 10_000 * UInt32(round))))
-            for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for process in processes { process.waitUntilExit() }
+            for claimer in claimers { claimer.send(SIGKILL) }
+            for claimer in claimers { claimer.wait() }
         }
         // Whatever was interrupted, the repository and the graph are intact...
         try repo.git("fsck", "--no-progress", "--no-dangling")

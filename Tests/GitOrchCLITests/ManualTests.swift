@@ -141,6 +141,49 @@ import Testing
         }
     }
 
+    static let zsh = TestDependency.program("zsh")
+    static let fish = TestDependency.program("fish")
+
+    /// The zsh completion as install.sh installs it (`_git-orch` in a folder on $fpath), loaded by
+    /// compinit in an interactive zsh and asked, with a TAB, what it offers
+    /// (Tests/Completions/complete-words.zsh).
+    @Test(.enabled(if: TestDependency.runnable([zsh]), Comment(rawValue: TestDependency.reason([zsh]))))
+    func theZshCompletionOffersOptionsAndSubcommands() throws {
+        try TestDependency.require([Self.zsh])
+        let folder = TemporaryDirectory("git-orch-completion")
+        try Self.manualTool(["--generate-completion-script", "zsh"]).write(toFile: folder.file("_git-orch"), atomically: true, encoding: .utf8)
+        func offered(_ line: String) throws -> [String] {
+            let result = try Run.process("/usr/bin/env", ["zsh", "-f", Self.packageRoot + "/Tests/Completions/complete-words.zsh", folder.path, line], in: "/")
+            #expect(result.status == 0, "zsh, '\(line)': \(result.stderr)")
+            return result.stdoutLines
+        }
+        try Self.expectOffers(offered)
+    }
+
+    /// The fish completion sourced by fish and asked with `complete -C`
+    /// (Tests/Completions/complete-words.fish).
+    @Test(.enabled(if: TestDependency.runnable([fish]), Comment(rawValue: TestDependency.reason([fish]))))
+    func theFishCompletionOffersOptionsAndSubcommands() throws {
+        try TestDependency.require([Self.fish])
+        let folder = TemporaryDirectory("git-orch-completion")
+        let script = folder.file("git-orch.fish")
+        try Self.manualTool(["--generate-completion-script", "fish"]).write(toFile: script, atomically: true, encoding: .utf8)
+        func offered(_ line: String) throws -> [String] {
+            let result = try Run.process("/usr/bin/env", ["fish", "--no-config", Self.packageRoot + "/Tests/Completions/complete-words.fish", script, line], in: "/")
+            #expect(result.status == 0, "fish, '\(line)': \(result.stderr)")
+            return result.stdoutLines
+        }
+        try Self.expectOffers(offered)
+    }
+
+    /// What every shell's completion offers: a companion's options, a subcommand by its prefix.
+    static func expectOffers(_ offered: (String) throws -> [String]) throws {
+        #expect(try offered("git-orch start --wor") == ["--workers"])
+        #expect(try offered("git-orch queue run --par") == ["--parallel"])
+        #expect(try offered("git-orch que") == ["queue"])
+        #expect(try offered("git-orch queue ru") == ["run"])
+    }
+
     /// The documentation tree holds the real commands: it refuses to run one.
     @Test func theManualToolRunsNoCommand() throws {
         let result = try Run.process(Self.manualTool, ["status"], in: "/")

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 /// A bare repository served on 127.0.0.1 by a real `git daemon` over git:// (or by git's own
@@ -15,7 +16,8 @@ final class TeamOnRemote: @unchecked Sendable {
     let agents: FakeAgents
     let transport: Transport
     private(set) var port = 0
-    private let daemon = Process()
+    /// The server: git-daemon, or the https server.
+    private var daemon: ChildProcess?
     var bare: String { root.path + "/served/team.git" }
     var url: String {
         switch transport {
@@ -74,12 +76,10 @@ final class TeamOnRemote: @unchecked Sendable {
         port = try Self.freePort()
         // git-daemon itself (not the `git daemon` wrapper), so that killing it ends the server.
         let execPath = try Run.git(["--exec-path"], in: root.path).trimmingCharacters(in: .whitespacesAndNewlines)
-        daemon.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
-        daemon.arguments = ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
-                            "--base-path=\(root.path)/served", root.path + "/served"]
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        var quiet = ProcessSpawner.Options()
+        (quiet.stdout, quiet.stderr) = (.null, .null)
+        daemon = try ChildProcess(execPath + "/git-daemon", ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
+                                                             "--base-path=\(root.path)/served", root.path + "/served"], quiet)
         let (url, root) = (self.url, self.root)
         let up = eventually(timeout: 20) { (try? Run.git(["ls-remote", url], in: root.path)) != nil }
         #expect(up, "git daemon did not come up on port \(port)")
@@ -128,14 +128,12 @@ final class TeamOnRemote: @unchecked Sendable {
         let made = try Run.process("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
                                                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: root.path)
         #expect(made.status == 0, "openssl: \(made.stderr)")
-        let server = FakeAgents.fixture.replacingOccurrences(of: "fake-agent", with: "git-https-server.py")
-        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        daemon.arguments = ["python3", server, root.path + "/served", certificate, key]
-        let output = Pipe()
-        daemon.standardOutput = output
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let script = FakeAgents.fixture.replacingOccurrences(of: "fake-agent", with: "git-https-server.py")
+        let output = try CollectedOutput()
+        let server = try ChildProcess("/usr/bin/env", ["python3", script, root.path + "/served", certificate, key], in: root.path, output: output, errorsToo: false)
+        daemon = server
+        _ = eventually(timeout: 20) { output.text.contains("\n") || !server.isRunning }
+        let line = String(output.text.prefix { $0 != "\n" })
         port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(port > 0, "the https server did not start: \(line)")
     }
@@ -146,11 +144,7 @@ final class TeamOnRemote: @unchecked Sendable {
         if let text = try? String(contentsOfFile: root.path + "/sshd.pid", encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGTERM)
         }
-        // Never kill(0): a server not started here has no pid, and 0 is our own process group.
-        guard daemon.processIdentifier > 0 else { return }
-        kill(daemon.processIdentifier, SIGKILL)
-        // Process.waitUntilExit needs a run loop; poll instead.
-        _ = eventually(timeout: 10) { !daemon.isRunning }
+        daemon?.kill()
     }
 
     /// `git orch clone --team --machine NAME`, with short settings so the tests are quick.

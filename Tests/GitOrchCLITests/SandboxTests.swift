@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import GitKit
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 /// Agents in bubblewrap (`orch.sandbox`): an agent writes its own worktree and nothing else.
@@ -189,13 +190,11 @@ import Testing
         let folder = TemporaryDirectory("git-orch-claude")
         try FileManager.default.createDirectory(atPath: folder.path + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/bin/claude", withDestinationPath: try #require(RealAgents.located["claude"]))
-        let model = Process()
-        model.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        model.arguments = ["python3", Self.server, "--port-file", folder.path + "/port", "--log", folder.path + "/requests.jsonl", "--lifetime", "120"]
-        model.standardOutput = FileHandle.nullDevice
-        model.standardError = FileHandle.nullDevice
-        try model.run()
-        defer { model.terminate(); model.waitUntilExit() }
+        var quiet = ProcessSpawner.Options()
+        (quiet.stdout, quiet.stderr) = (.null, .null)
+        let model = try ChildProcess("/usr/bin/env", ["python3", Self.server, "--port-file", folder.path + "/port", "--log", folder.path + "/requests.jsonl",
+                                                      "--lifetime", "120"], quiet)
+        defer { model.terminate(); model.wait() }
         #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: folder.path + "/port") })
         let port = try String(contentsOfFile: folder.path + "/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let binaries = URL(fileURLWithPath: OrchBinary.path).deletingLastPathComponent().path

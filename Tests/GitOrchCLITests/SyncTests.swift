@@ -1,5 +1,6 @@
 import Foundation
 import OrchTestSupport
+import ProcessKit
 import Testing
 
 /// A bare "hub" repository and clones of it in one temp folder, as machines sharing a remote.
@@ -143,16 +144,11 @@ final class Hub: @unchecked Sendable {
             _ = try Run.orch(["task", "add", "a round \(round)"], in: a)
             _ = try Run.orch(["task", "add", "b round \(round)"], in: b)
             _ = try Run.orch(["sync"], in: b)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: OrchBinary.path)
-            process.arguments = ["sync"]
-            process.currentDirectoryURL = URL(fileURLWithPath: a)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            var options = ProcessSpawner.Options()
+            (options.directory, options.stdout, options.stderr) = (a, .null, .null)
+            let sync = try ChildProcess(OrchBinary.path, ["sync"], options)
             usleep(UInt32(5_000 + 8_000 * round))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            sync.kill()
             // Whatever the moment, local state reads and the repository is whole.
             #expect(try Run.orch(["task", "list", "--json"], in: a).status == 0)
         }

@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+public import ProcessKit
 
 /// The fake agent CLIs (`Tests/Fixtures/fake-agent` behind symlinks named `claude`, `codex`,
 /// `aider`) on a PATH of their own, with a log of every run.
@@ -51,57 +52,25 @@ public final class FakeAgents: @unchecked Sendable {
 
 /// A `git orch start` running in the background, for tests that poke at it while it works.
 public final class BackgroundSupervisor: @unchecked Sendable {
-    public let process = Process()
-    private let output = Pipe()
-    private let collected = Collected()
-
-    private final class Collected: @unchecked Sendable {
-        let lock = NSLock()
-        var data = Data()
-    }
+    public let process: ChildProcess
+    private let output: CollectedOutput
 
     public init(_ arguments: [String], in directory: String, environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: OrchBinary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        merged["GIT_AUTHOR_NAME"] = "Test Author"
-        merged["GIT_AUTHOR_EMAIL"] = "test@example.com"
-        merged["GIT_COMMITTER_NAME"] = "Test Author"
-        merged["GIT_COMMITTER_EMAIL"] = "test@example.com"
-        process.environment = merged
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let collected = self.collected
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            collected.lock.lock()
-            collected.data.append(data)
-            collected.lock.unlock()
-        }
-        try process.run()
+        output = try CollectedOutput()
+        let identity = ["GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "test@example.com",
+                        "GIT_COMMITTER_NAME": "Test Author", "GIT_COMMITTER_EMAIL": "test@example.com"]
+        process = try ChildProcess(OrchBinary.path, arguments, in: directory, environment: environment.merging(identity) { $1 }, output: output)
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
-    public var text: String {
-        collected.lock.lock()
-        defer { collected.lock.unlock() }
-        return String(decoding: collected.data, as: UTF8.self)
-    }
+    /// Its standard output and error so far.
+    public var text: String { output.text }
 
     /// Waits for the process to end (at most `timeout` seconds); returns its status or nil.
-    public func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
+    public func wait(timeout: Double) -> Int32? { process.wait(timeout: timeout) }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    deinit { process.kill() }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessKit
 
 /// The real agent CLIs, as the PyPI packages in Tests/Dependencies/requirements.txt install them:
 /// Claude Code bundled in `claude-agent-sdk`, the Codex CLI in `openai-codex-cli-bin`, and aider
@@ -85,20 +86,17 @@ public final class StandInModel: @unchecked Sendable {
 
     public let port: Int
     public let logPath: String
-    private let process = Process()
+    private let process: ChildProcess
     private let folder: TemporaryDirectory
 
     public init(_ api: API, lifetimeSeconds: Int = 600) throws {
         folder = TemporaryDirectory("git-orch-stand-in")
         logPath = folder.path + "/requests.jsonl"
         let portFile = folder.path + "/port"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.directory + "/" + api.rawValue, "--port-file", portFile, "--log", logPath,
-                             "--lifetime", String(lifetimeSeconds)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        var options = ProcessSpawner.Options()
+        (options.stdin, options.stdout, options.stderr) = (.null, .null, .null)
+        process = try ChildProcess("/usr/bin/env", ["python3", Self.directory + "/" + api.rawValue, "--port-file", portFile, "--log", logPath,
+                                                    "--lifetime", String(lifetimeSeconds)], options)
         let deadline = Date().addingTimeInterval(20)
         var found: Int?
         while found == nil && Date() < deadline && process.isRunning {
@@ -106,7 +104,7 @@ public final class StandInModel: @unchecked Sendable {
             if found == nil { usleep(20_000) }
         }
         guard let found else {
-            if process.isRunning { process.terminate() }
+            process.kill()
             throw StandInFailure(description: "the stand-in model \(api.rawValue) did not start listening within 20 s")
         }
         port = found
@@ -121,13 +119,7 @@ public final class StandInModel: @unchecked Sendable {
         return data.split(separator: UInt8(ascii: "\n")).compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
     }
 
-    deinit {
-        // SIGKILL: a test runner may have blocked SIGTERM, and its children inherit the mask.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    deinit { process.kill() }
 }
 
 public struct StandInFailure: Error, CustomStringConvertible {

@@ -1,5 +1,6 @@
 public import Foundation
 public import GitKit
+import ProcessKit
 
 /// A directory under the system temp folder, removed when the value is released.
 public final class TemporaryDirectory: @unchecked Sendable {
@@ -34,43 +35,15 @@ public enum Run {
         _ executable: String, _ arguments: [String], in directory: String, input: Data? = nil,
         environment extra: [String: String] = [:]
     ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_AUTHOR_NAME"] = "Test Author"
-        environment["GIT_AUTHOR_EMAIL"] = "test@example.com"
-        environment["GIT_COMMITTER_NAME"] = "Test Author"
-        environment["GIT_COMMITTER_EMAIL"] = "test@example.com"
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        var environment = [
+            "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test Author", "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+        ]
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(input) }
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
-        let errorData = ErrorBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.data, as: UTF8.self))
+        let result = try Subprocess.run(executable, arguments, in: directory, input: input.map(Array.init) ?? [], environment: environment)
+        return ProcessResult(status: result.status, stdout: result.output, stderr: result.errorOutput)
     }
-
-    private final class ErrorBox: @unchecked Sendable { var data = Data() }
 
     /// Runs the git CLI; throws when it fails.
     @discardableResult

@@ -78,8 +78,19 @@ import Testing
     @Test func exitStatusAndSignalDeathAreReportedAsAShellDoes() throws {
         #expect(try Subprocess.run("sh", ["-c", "exit 7"]).status == 7)
         #expect(try Subprocess.run("true", []).status == 0)
-        // SIGKILL: the child inherits our dispositions, and a test runner may ignore SIGTERM.
         #expect(try Subprocess.run("sh", ["-c", "kill -KILL $$"]).status == 128 + SIGKILL)
+        #expect(try Subprocess.run("sh", ["-c", "kill -TERM $$"]).status == 128 + SIGTERM)
+    }
+
+    /// A test runner may ignore SIGTERM: a child that inherited that could not be ended by it (a
+    /// merge queue's `timeout 5 cmd`, a shell's `kill`). A shell cannot undo a disposition ignored
+    /// at its start, so this one survives its own SIGTERM unless the spawn reset it.
+    @Test func aSignalWeIgnoreIsAtItsDefaultInTheChild() throws {
+        let previous = signal(SIGTERM, SIG_IGN)
+        defer { signal(SIGTERM, previous) }
+        let result = try Subprocess.run("sh", ["-c", "kill -TERM $$; echo survived"])
+        #expect(result.status == 128 + SIGTERM)
+        #expect(result.output.isEmpty)
     }
 
     @Test func standardInputIsNotATerminal() throws {
