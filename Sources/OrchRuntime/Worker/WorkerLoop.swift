@@ -94,7 +94,7 @@ public final class WorkerLoop {
         var started = RuntimeEvent(.workerStarted, state: WorkerState.idle.rawValue, message: worktree)
         started.pid = getpid()
         channel.send(started)
-        var idleAnnounced = false
+        idleAnnounced = true  // workerStarted says idle
         while stopRequest == nil && !channel.supervisorGone {
             if paused || overBudget() {
                 pauseUntilResumed()
@@ -167,6 +167,9 @@ public final class WorkerLoop {
     }
 
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
+    /// Whether the supervisor was last told this worker is idle (said once per idle spell).
+    private var idleAnnounced = false
+
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
         let queued = settings.mergeQueue ? try queueLink.handedOverTasks() : []
@@ -178,6 +181,12 @@ public final class WorkerLoop {
         var graph = snapshot.graph
         for _ in 0..<8 {
             guard let pick = settings.strategy.pick(for: record, in: graph) else { return nil }
+            if idleAnnounced {
+                // Not idle while the claim is on its way (a push to a team remote can take seconds):
+                // an idle team with ready tasks is one the supervisor takes for settled.
+                channel.send(RuntimeEvent(.state, state: WorkerState.starting.rawValue))
+                idleAnnounced = false
+            }
             do {
                 let applied = try taskStore.apply(.claim(pick.id, worker: record.name, role: nil))
                 guard let claimed = applied.outcome.changed.first else { return nil }
