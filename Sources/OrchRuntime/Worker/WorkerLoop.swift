@@ -56,11 +56,11 @@ public final class WorkerLoop {
         breaker = CircuitBreaker(threshold: settings.breakerFailures)
         memory = WorkerMemory(paths: paths, worker: record.name, resumable: preset.resume != nil)
         queueLink = QueueLink(repository: repository, record: record, worktree: worktree, mainBranch: mainBranch)
-        settlement = TaskSettlement(record: record, preset: preset, settings: settings, repository: repository, repositoryRoot: root,
-                                    taskStore: taskStore, channel: channel, worktree: worktree, mainBranch: mainBranch,
-                                    memory: memory, queueLink: queueLink)
-        promptAssembly = PromptAssembly(record: record, repository: repository, catalog: catalog, channel: channel, paths: paths,
-                                        worktree: worktree, mainBranch: mainBranch, memory: memory)
+        let scope = WorkerScope(record: record, repository: repository, channel: channel, paths: paths, worktree: worktree,
+                                mainBranch: mainBranch, memory: memory)
+        settlement = TaskSettlement(scope: scope, preset: preset, settings: settings, repositoryRoot: root, taskStore: taskStore,
+                                    queueLink: queueLink)
+        promptAssembly = PromptAssembly(scope: scope, catalog: catalog)
         policy = WorkerPolicy(worker: record.name, workerBudgetUSD: record.budgetUSD, teamBudgetUSD: settings.teamBudgetUSD,
                               handoffContextPercent: settings.handoffContextPercent, handoffAfterTasks: settings.handoffAfterTasks,
                               presetContextWindow: preset.contextWindow)
