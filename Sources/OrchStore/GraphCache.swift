@@ -192,10 +192,11 @@ extension GraphCache {
 
     private func decodeReady(_ reader: inout ByteReader, commit: OID) throws(ByteReader.Truncated) -> (tasks: [Task], corrupt: [CorruptEntry])? {
         guard try decodeHeader(&reader) == commit, reader.bytes.count >= 16 else { return nil }
+        let headerEnd = reader.offset
         reader.offset = reader.bytes.count - 16
         let corruptOffset = Int(try reader.u64())
         let readyOffset = Int(try reader.u64())
-        guard reader.offset <= corruptOffset, corruptOffset <= readyOffset, readyOffset <= reader.bytes.count - 16 else {
+        guard headerEnd <= corruptOffset, corruptOffset <= readyOffset, readyOffset <= reader.bytes.count - 16 else {
             throw ByteReader.Truncated()
         }
         reader.offset = corruptOffset
