@@ -92,6 +92,16 @@ struct TeamFixture {
         }
         #expect(committed.count == 40 && committed.values.allSatisfy { $0 == 1 })
         #expect(perWorker.count == 4, "all four workers took tasks: \(perWorker)")
+        // A worker is never idle in the supervisor's eyes while its claim is on its way (the
+        // supervisor would take an idle team with ready tasks for settled): before each claim,
+        // the last state it sent is not idle.
+        for name in ["indigo", "emerald", "amber", "rose"] {
+            var lastState: String?
+            for event in team.events() where event["worker"] as? String == name {
+                if event["type"] as? String == "task-claimed" { #expect(lastState != "idle", "\(name) claimed while it said idle") }
+                if let state = event["state"] as? String { lastState = state }
+            }
+        }
         // Dependency order: a step is claimed only after the previous step is done.
         let list = try JSONSerialization.jsonObject(with: Data(try team.orch("task", "list", "--json").stdout.utf8)) as! [[String: Any]]
         let idByTitle = Dictionary(uniqueKeysWithValues: list.map { ($0["title"] as! String, String(($0["id"] as! String).prefix(6))) })

@@ -52,9 +52,13 @@ final class WorkerChannel {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// The state the supervisor last heard from this worker (any event may carry one).
+    private(set) var lastState: String?
+
     func send(_ event: RuntimeEvent) {
         var event = event
         event.worker = event.worker ?? worker
+        if let state = event.state { lastState = state }
         if !writeAll(output, Array((event.jsonLine() + "\n").utf8)) { supervisorGone = true }
     }
 

@@ -94,7 +94,6 @@ public final class WorkerLoop {
         var started = RuntimeEvent(.workerStarted, state: WorkerState.idle.rawValue, message: worktree)
         started.pid = getpid()
         channel.send(started)
-        idleAnnounced = true  // workerStarted says idle
         while stopRequest == nil && !channel.supervisorGone {
             if paused || overBudget() {
                 pauseUntilResumed()
@@ -122,11 +121,10 @@ public final class WorkerLoop {
                 continue
             }
             guard let task else {
-                if !idleAnnounced { channel.send(RuntimeEvent(.state, state: WorkerState.idle.rawValue)); idleAnnounced = true }
+                if channel.lastState != WorkerState.idle.rawValue { channel.send(RuntimeEvent(.state, state: WorkerState.idle.rawValue)) }
                 idle(seconds: settings.pollSeconds)
                 continue
             }
-            idleAnnounced = false
             let succeeded = work(on: task)
             if let reason = settlement.offlineReason {
                 channel.send(RuntimeEvent(.workerOffline, state: WorkerState.offline.rawValue, message: reason))
@@ -167,9 +165,6 @@ public final class WorkerLoop {
     }
 
     /// The task this worker already holds (a restart resumes it), else a fresh claim.
-    /// Whether the supervisor was last told this worker is idle (said once per idle spell).
-    private var idleAnnounced = false
-
     private func nextTask() throws(RuntimeError) -> Task? {
         let snapshot = try store { () throws(StoreError) in try taskStore.snapshot() }
         let queued = settings.mergeQueue ? try queueLink.handedOverTasks() : []
@@ -181,11 +176,11 @@ public final class WorkerLoop {
         var graph = snapshot.graph
         for _ in 0..<8 {
             guard let pick = settings.strategy.pick(for: record, in: graph) else { return nil }
-            if idleAnnounced {
+            if channel.lastState == WorkerState.idle.rawValue {
                 // Not idle while the claim is on its way (a push to a team remote can take seconds):
-                // an idle team with ready tasks is one the supervisor takes for settled.
+                // an idle team with ready tasks is one the supervisor takes for settled. The last
+                // task's end said idle too.
                 channel.send(RuntimeEvent(.state, state: WorkerState.starting.rawValue))
-                idleAnnounced = false
             }
             do {
                 let applied = try taskStore.apply(.claim(pick.id, worker: record.name, role: nil))
