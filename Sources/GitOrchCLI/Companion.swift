@@ -9,9 +9,8 @@ import ProcessKit
 /// companion's. Keeping heavy libraries there keeps every other command's start-up lean.
 enum Companion {
     static func exec(_ companion: String, _ arguments: [String]) throws(CLIError) -> Never {
-        let path = RunningProgram.sibling(companion)
-        guard access(path, X_OK) == 0 else {
-            throw .input("\(path) is missing; reinstall git-orch (./install.sh)")
+        guard let path = RunningProgram.executableSibling(companion) else {
+            throw .input("\(RunningProgram.sibling(companion)) is missing; reinstall git-orch (./install.sh)")
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)

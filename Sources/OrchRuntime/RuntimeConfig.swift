@@ -2,6 +2,22 @@ import Foundation
 public import OrchModel
 import ProcessKit
 
+extension Subprocess {
+    /// `git config ARGUMENTS` (a query) in `directory` or on `gitDirectory`: its output, or nil
+    /// when no key matches (git's status 1). git failing otherwise (a config file it cannot read)
+    /// is an error, never "not set".
+    static func gitConfig(_ arguments: [String], in directory: String? = nil, gitDirectory: String? = nil) throws(RuntimeError) -> [UInt8]? {
+        let command = (gitDirectory.map { ["--git-dir", $0] } ?? []) + ["config"] + arguments
+        let result: Subprocess.Result
+        do { result = try run("git", command, in: directory) } catch { throw .git(command, error.description) }
+        if result.status == 1 { return nil }
+        guard result.status == 0 else {
+            throw .git(command, result.errorOutput.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)")
+        }
+        return result.stdout
+    }
+}
+
 /// The runtime's settings: `git config orch.*` (read once, multi-valued keys kept), with defaults.
 /// The README's configuration table lists every key.
 public struct RuntimeConfig: Sendable {
@@ -18,16 +34,9 @@ public struct RuntimeConfig: Sendable {
     /// A config git cannot read is an error: its defaults would silently turn settings off (a
     /// budget, the merge queue).
     public static func read(in directory: String) throws(RuntimeError) -> RuntimeConfig {
-        let arguments = ["config", "-z", "--get-regexp", "^orch\\."]
-        let result: Subprocess.Result
-        do { result = try Subprocess.run("git", arguments, in: directory) } catch { throw .git(arguments, error.description) }
-        // Status 1: no orch.* key at all, the defaults apply.
-        if result.status == 1 { return RuntimeConfig() }
-        guard result.status == 0 else {
-            let message = result.errorOutput.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
-            throw .git(arguments, message)
-        }
-        return parse(result.stdout)
+        // No orch.* key at all: the defaults apply.
+        guard let output = try Subprocess.gitConfig(["-z", "--get-regexp", "^orch\\."], in: directory) else { return RuntimeConfig() }
+        return parse(output)
     }
 
     private static func parse(_ output: [UInt8]) -> RuntimeConfig {

@@ -23,7 +23,8 @@ public enum RunningProgram {
 
     /// The path of `name` beside the running executable (which may not exist).
     public static func sibling(_ name: String) -> String {
-        directory == "/" ? "/" + name : directory + "/" + name
+        let folder = directory
+        return folder == "/" ? "/" + name : folder + "/" + name
     }
 
     /// `sibling(name)` when it is an executable file there, else nil.

@@ -33,12 +33,8 @@ public enum Doctor {
         }
         let root = repository.workingDirectory ?? repository.commonDirectory
         let read = Result { () throws(RuntimeError) in try RuntimeConfig.read(in: root) }
-        // Unreadable: the settings check fails saying why; the other checks see the defaults.
-        let config: RuntimeConfig
-        switch read {
-        case .success(let found): config = found
-        case .failure: config = RuntimeConfig()
-        }
+        // Unreadable: the settings check (startChecks) fails saying why; the other checks see the defaults.
+        let config = (try? read.get()) ?? RuntimeConfig()
         let agents: [String]
         do { agents = try Self.agents(requested: agent, repository: repository) } catch {
             checks.append(.failed("workers", error.description, fix: "see docs/user-guide.md#troubleshooting"))

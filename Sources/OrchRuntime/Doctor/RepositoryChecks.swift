@@ -115,14 +115,7 @@ extension Subprocess {
     /// `remote.<name>.fetch`, every value (none: empty). git failing otherwise is an error, not
     /// "fetches nothing".
     static func fetchRefspecs(of remote: String, in gitDirectory: String) throws(RuntimeError) -> [String] {
-        let arguments = ["--git-dir", gitDirectory, "config", "--get-all", "remote.\(remote).fetch"]
-        let result: Subprocess.Result
-        do { result = try run("git", arguments) } catch { throw .git(arguments, error.description) }
-        // Status 1: the key is not set.
-        if result.status == 1 { return [] }
-        guard result.status == 0 else {
-            throw .git(arguments, result.errorOutput.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)")
-        }
-        return result.output.split(separator: "\n").map(String.init)
+        guard let output = try gitConfig(["--get-all", "remote.\(remote).fetch"], gitDirectory: gitDirectory) else { return [] }
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
